@@ -1,0 +1,23 @@
+package io.shardwise.core;
+
+/**
+ * A record-level failure that retrying cannot fix: bad data (decode errors, validation errors, a payload that
+ * does not match its dedup key's stored hash) or anything the processor declares hopeless. A record failing
+ * with it is parked at once, without using its retry budget.
+ */
+public class NonRetryableException extends StreamProcessingException {
+    private static final long serialVersionUID = 1L;
+
+    public NonRetryableException(String message) {
+        super(message);
+    }
+
+    public NonRetryableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    @Override
+    public final boolean isRetryable() {
+        return false;
+    }
+}

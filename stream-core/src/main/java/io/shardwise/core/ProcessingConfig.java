@@ -1,0 +1,217 @@
+package io.shardwise.core;
+
+import io.shardwise.core.dedup.DedupMode;
+import io.shardwise.core.dedup.DedupStore;
+import io.shardwise.core.sink.FailureSink;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * How a handler processes batches. Immutable and thread-safe; build it once, in the Lambda handler's
+ * constructor.
+ *
+ * <pre>{@code
+ * ProcessingConfig config = ProcessingConfig.builder("order-totals")
+ *         .dedupStore(DynamoDbDedupStore.builder(dynamoDb, "shardwise-dedup").build())
+ *         .dedupMode(DedupMode.TRANSACTIONAL)
+ *         .failureSink(SqsFailureSink.builder().client(sqs).queueUrl(queueUrl).build())
+ *         .build();
+ * }</pre>
+ */
+public final class ProcessingConfig {
+
+    /** Default retry budget: a retryable failure is parked on its third failed attempt. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /** Default time kept free at the end of an invocation. */
+    public static final Duration DEFAULT_DEADLINE_MARGIN = Duration.ofSeconds(1);
+    /**
+     * Default lifetime of completed markers: two days, longer than the default 24-hour retention of both Kinesis
+     * and DynamoDB Streams, so a record is never reprocessed because its marker expired first. Raise it when a
+     * Kinesis stream keeps data longer.
+     */
+    public static final Duration DEFAULT_RECORD_TTL = Duration.ofDays(2);
+
+    private final String consumerName;
+    private final FailureMode failureMode;
+    private final int maxConcurrency;
+    private final Executor executor;
+    private final Duration deadlineMargin;
+    private final int maxAttempts;
+    private final DedupStore dedupStore;
+    private final DedupMode dedupMode;
+    private final int watermarkGroupSize;
+    private final boolean payloadValidation;
+    private final Duration recordTtl;
+    private final FailureSink failureSink;
+    private final boolean logPayloads;
+    private final boolean metrics;
+    private final Clock clock;
+
+    private ProcessingConfig(Builder b) {
+        this.consumerName = b.consumerName;
+        this.failureMode = b.failureMode;
+        this.maxConcurrency = b.maxConcurrency;
+        this.executor = b.executor;
+        this.deadlineMargin = b.deadlineMargin;
+        this.maxAttempts = b.maxAttempts;
+        this.dedupStore = b.dedupStore;
+        this.dedupMode = b.dedupMode;
+        this.watermarkGroupSize = b.watermarkGroupSize;
+        this.payloadValidation = b.payloadValidation;
+        this.recordTtl = b.recordTtl;
+        this.failureSink = b.failureSink;
+        this.logPayloads = b.logPayloads;
+        this.metrics = b.metrics;
+        this.clock = b.clock;
+    }
+
+    /**
+     * @param consumerName names this consumer in dedup ids, parked records, logs and metrics (e.g. the function
+     *                     name). Two handlers sharing a dedup table must use different names.
+     */
+    public static Builder builder(String consumerName) {
+        return new Builder(consumerName);
+    }
+
+    public String consumerName() { return consumerName; }
+    public FailureMode failureMode() { return failureMode; }
+    /** Maximum partition keys processed at once within a batch; 1 = sequential. */
+    public int maxConcurrency() { return maxConcurrency; }
+    /** The executor for key-parallel processing, if the caller supplied one. */
+    public Optional<Executor> executor() { return Optional.ofNullable(executor); }
+    public Duration deadlineMargin() { return deadlineMargin; }
+    public int maxAttempts() { return maxAttempts; }
+    public Optional<DedupStore> dedupStore() { return Optional.ofNullable(dedupStore); }
+    public DedupMode dedupMode() { return dedupMode; }
+    public int watermarkGroupSize() { return watermarkGroupSize; }
+    public boolean payloadValidation() { return payloadValidation; }
+    public Duration recordTtl() { return recordTtl; }
+    public Optional<FailureSink> failureSink() { return Optional.ofNullable(failureSink); }
+    public boolean logPayloads() { return logPayloads; }
+    public boolean metrics() { return metrics; }
+    public Clock clock() { return clock; }
+
+    /** Builds a {@link ProcessingConfig}. Not thread-safe; {@link #build()} validates everything. */
+    public static final class Builder {
+        private final String consumerName;
+        private FailureMode failureMode = FailureMode.STOP_AT_FIRST_FAILURE;
+        private int maxConcurrency = 1;
+        private Executor executor;
+        private Duration deadlineMargin = DEFAULT_DEADLINE_MARGIN;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private DedupStore dedupStore;
+        private DedupMode dedupMode;
+        private int watermarkGroupSize = 1;
+        private boolean payloadValidation;
+        private Duration recordTtl = DEFAULT_RECORD_TTL;
+        private FailureSink failureSink;
+        private boolean logPayloads;
+        private boolean metrics = true;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(String consumerName) {
+            this.consumerName = consumerName;
+        }
+
+        /** Default {@link FailureMode#STOP_AT_FIRST_FAILURE}. */
+        public Builder failureMode(FailureMode mode) { this.failureMode = mode; return this; }
+
+        /**
+         * Process up to {@code n} partition keys at once within a batch (order kept per key). Default 1
+         * (sequential). Worth it for I/O-bound processors.
+         */
+        public Builder maxConcurrency(int n) { this.maxConcurrency = n; return this; }
+
+        /**
+         * The executor for key-parallel processing (e.g. {@code Executors.newVirtualThreadPerTaskExecutor()} on
+         * Java 21). The caller owns it. Default: a pool of {@code maxConcurrency} daemon threads owned by the
+         * processor.
+         */
+        public Builder executor(Executor executor) { this.executor = executor; return this; }
+
+        /** Stop starting records when less than this much invocation time is left. Default 1 s. */
+        public Builder deadlineMargin(Duration margin) { this.deadlineMargin = margin; return this; }
+
+        /**
+         * Failed attempts after which a retryable failure is parked. Default 3. Counted across invocations in the
+         * dedup store; without one, retryable failures are never parked by the library (Lambda's
+         * {@code MaximumRetryAttempts} then applies).
+         */
+        public Builder maxAttempts(int attempts) { this.maxAttempts = attempts; return this; }
+
+        /** The dedup store; default none (at-least-once, no skipping). */
+        public Builder dedupStore(DedupStore store) { this.dedupStore = store; return this; }
+
+        /** How the dedup store is used; default {@link DedupMode#PER_RECORD} when a store is set. */
+        public Builder dedupMode(DedupMode mode) { this.dedupMode = mode; return this; }
+
+        /** In {@link DedupMode#WATERMARK}: advance the watermark every {@code n} records. Default 1. */
+        public Builder watermarkGroupSize(int n) { this.watermarkGroupSize = n; return this; }
+
+        /**
+         * Store a SHA-256 of each payload with its marker, and report a record whose key is known but whose
+         * payload differs (non-retryable, so parked) instead of skipping it. Default off.
+         */
+        public Builder payloadValidation(boolean on) { this.payloadValidation = on; return this; }
+
+        /** How long completed markers are kept; default {@link #DEFAULT_RECORD_TTL}. */
+        public Builder recordTtl(Duration ttl) { this.recordTtl = ttl; return this; }
+
+        /** Where poison records go; default none (they stay failed and block the shard, loudly). */
+        public Builder failureSink(FailureSink sink) { this.failureSink = sink; return this; }
+
+        /** Include payloads in failure log lines. Default off: payloads may hold personal data. */
+        public Builder logPayloads(boolean on) { this.logPayloads = on; return this; }
+
+        /** Emit CloudWatch EMF metrics to standard output. Default on. */
+        public Builder metrics(boolean on) { this.metrics = on; return this; }
+
+        /** The clock for leases and TTLs (tests inject one). Default UTC system clock. */
+        public Builder clock(Clock clock) { this.clock = clock; return this; }
+
+        /**
+         * @throws IllegalArgumentException naming the setting to change
+         */
+        public ProcessingConfig build() {
+            require(consumerName != null && !consumerName.isBlank(),
+                    "consumerName must not be blank: name the consumer, e.g. after the Lambda function");
+            require(!consumerName.contains("#"), "consumerName must not contain '#' (it separates the consumer "
+                    + "name from the key hash in dedup ids): '" + consumerName + "'");
+            Objects.requireNonNull(failureMode, "failureMode");
+            require(maxConcurrency >= 1 && maxConcurrency <= 1024,
+                    "maxConcurrency must be between 1 and 1024, was " + maxConcurrency);
+            Objects.requireNonNull(deadlineMargin, "deadlineMargin");
+            require(!deadlineMargin.isNegative(), "deadlineMargin must not be negative, was " + deadlineMargin);
+            require(maxAttempts >= 1, "maxAttempts must be at least 1, was " + maxAttempts);
+            require(watermarkGroupSize >= 1, "watermarkGroupSize must be at least 1, was " + watermarkGroupSize);
+            Objects.requireNonNull(recordTtl, "recordTtl");
+            require(recordTtl.compareTo(Duration.ofMinutes(1)) >= 0,
+                    "recordTtl must be at least one minute, was " + recordTtl);
+            Objects.requireNonNull(clock, "clock");
+            if (dedupMode == null) {
+                dedupMode = DedupMode.PER_RECORD;
+            } else {
+                require(dedupStore != null, "dedupMode(" + dedupMode + ") needs a dedupStore: set dedupStore("
+                        + "DynamoDbDedupStore...) or remove dedupMode");
+            }
+            require(failureMode != FailureMode.ISOLATE_PARTITION_KEY || dedupStore != null,
+                    "FailureMode.ISOLATE_PARTITION_KEY needs a dedupStore: records after the reported failure "
+                            + "that succeeded are redelivered by Lambda and must be skipped. Set dedupStore(...) "
+                            + "or use STOP_AT_FIRST_FAILURE");
+            require(dedupMode != DedupMode.WATERMARK || watermarkGroupSize == 1 || failureMode
+                    == FailureMode.STOP_AT_FIRST_FAILURE, "watermarkGroupSize > 1 works only with "
+                    + "STOP_AT_FIRST_FAILURE");
+            return new ProcessingConfig(this);
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

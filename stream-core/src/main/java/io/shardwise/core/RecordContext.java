@@ -1,0 +1,65 @@
+package io.shardwise.core;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.shardwise.core.dedup.DedupMode;
+import io.shardwise.core.dedup.TransactionalWrites;
+
+/**
+ * What the engine tells a {@link RecordProcessor} about the record being processed. One instance per record
+ * and attempt; not shared between threads.
+ */
+public final class RecordContext {
+    private final int attempt;
+    private final String dedupKey;
+    private final Context lambdaContext;
+    private final TransactionalWrites writes;
+
+    /**
+     * For the engine and for tests of processors.
+     *
+     * @param attempt       1 for the first attempt; counted across invocations when a dedup store is configured
+     * @param dedupKey      the record's dedup key (not hashed)
+     * @param lambdaContext the invocation's context (may be null in tests)
+     * @param writes        the transactional write handle, or null outside transactional dedup mode
+     */
+    public RecordContext(int attempt, String dedupKey, Context lambdaContext, TransactionalWrites writes) {
+        this.attempt = attempt;
+        this.dedupKey = dedupKey;
+        this.lambdaContext = lambdaContext;
+        this.writes = writes;
+    }
+
+    /** 1 for the first attempt, 2 for the first retry, and so on. */
+    public int attempt() {
+        return attempt;
+    }
+
+    /** The record's dedup key, as {@link RecordProcessor#dedupKey} returned it. */
+    public String dedupKey() {
+        return dedupKey;
+    }
+
+    /** The Lambda invocation context (request id, remaining time…); null only in hand-made test contexts. */
+    public Context lambdaContext() {
+        return lambdaContext;
+    }
+
+    /** Milliseconds left in the invocation, or {@link Long#MAX_VALUE} without a Lambda context. */
+    public long remainingTimeMillis() {
+        return lambdaContext == null ? Long.MAX_VALUE : lambdaContext.getRemainingTimeInMillis();
+    }
+
+    /**
+     * The handle for staging this record's DynamoDB writes, committed atomically with its dedup marker.
+     *
+     * @throws IllegalStateException unless the handler runs in {@link DedupMode#TRANSACTIONAL} mode
+     */
+    public TransactionalWrites transaction() {
+        if (writes == null) {
+            throw new IllegalStateException("No transaction: staged writes exist only in TRANSACTIONAL dedup mode. "
+                    + "Configure the handler with dedupMode(DedupMode.TRANSACTIONAL) and a DynamoDbDedupStore, "
+                    + "or write to DynamoDB directly.");
+        }
+        return writes;
+    }
+}

@@ -1,0 +1,102 @@
+package io.shardwise.core;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One record of a shard, as handed to a {@link RecordProcessor}: the decoded payload plus where it came from.
+ *
+ * <p>Immutable. {@link #data()} is a read-only view of the bytes as delivered (the Kinesis data blob, or the
+ * JSON of a DynamoDB stream record); it is what gets parked when the record cannot be processed. Each call to
+ * {@code data()} returns an independent buffer positioned at zero, so reading it never disturbs another reader.
+ *
+ * @param payload                the decoded payload (for raw records before decoding, the raw form itself)
+ * @param partitionKey           the ordering key: Kinesis partition key (the user record's key after KPL
+ *                               de-aggregation) or the DynamoDB item's canonical primary key
+ * @param shardId                the shard the record was read from
+ * @param sourceArn              the stream ARN ({@code eventSourceARN})
+ * @param sequenceNumber         the record's sequence number; for KPL sub-records, the outer record's
+ * @param subSequenceNumber      the KPL sub-record index, or {@link #NO_SUB_SEQUENCE} for a plain record
+ * @param approximateArrivalTime when the stream accepted the record (may be {@code null} if unknown)
+ * @param eventId                Lambda's {@code eventID} ({@code shardId:sequenceNumber} for Kinesis)
+ * @param <T>                    payload type
+ */
+public record StreamRecord<T>(
+        T payload,
+        ByteBuffer data,
+        String partitionKey,
+        String shardId,
+        String sourceArn,
+        String sequenceNumber,
+        long subSequenceNumber,
+        Instant approximateArrivalTime,
+        String eventId) {
+
+    /** Marks a record that is not a KPL sub-record. */
+    public static final long NO_SUB_SEQUENCE = -1;
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+    /**
+     * @throws NullPointerException if {@code sequenceNumber} or {@code shardId} is null: the engine cannot
+     *                              place such a record in a batch response
+     */
+    public StreamRecord {
+        Objects.requireNonNull(sequenceNumber, "sequenceNumber");
+        Objects.requireNonNull(shardId, "shardId");
+        // slice(): the record's bytes are those between the given buffer's position and limit, nothing before.
+        data = data == null ? EMPTY : data.asReadOnlyBuffer().slice();
+        if (subSequenceNumber < NO_SUB_SEQUENCE) {
+            throw new IllegalArgumentException("subSequenceNumber must be >= 0, or NO_SUB_SEQUENCE (-1), was "
+                    + subSequenceNumber);
+        }
+    }
+
+    /** A read-only view of the raw bytes, positioned at zero; independent of other calls. */
+    @Override
+    public ByteBuffer data() {
+        return data.duplicate();
+    }
+
+    /** The raw bytes as a fresh array (a copy). */
+    public byte[] dataBytes() {
+        ByteBuffer copy = data();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+
+    /** Whether this is a user record unpacked from a KPL aggregate. */
+    public boolean isSubRecord() {
+        return subSequenceNumber != NO_SUB_SEQUENCE;
+    }
+
+    /**
+     * The default dedup key: {@code sourceArn/shardId/sequenceNumber[/subSequenceNumber]}. Unique per stream
+     * position, so it absorbs Lambda's redeliveries but not producer-side duplicates (those carry different
+     * sequence numbers; derive the key from the payload for them, see {@link RecordProcessor#dedupKey}).
+     */
+    public String positionKey() {
+        String base = (sourceArn == null ? "" : sourceArn) + "/" + shardId + "/" + sequenceNumber;
+        return isSubRecord() ? base + "/" + subSequenceNumber : base;
+    }
+
+    /** A copy of this record carrying another payload (used when decoding). */
+    public <U> StreamRecord<U> withPayload(U newPayload) {
+        return new StreamRecord<>(newPayload, data, partitionKey, shardId, sourceArn, sequenceNumber,
+                subSequenceNumber, approximateArrivalTime, eventId);
+    }
+
+    /** Short description for logs and error messages: shard, sequence number, sub-sequence. Never the payload. */
+    public String describe() {
+        return "shard " + shardId + ", sequence number " + sequenceNumber
+                + (isSubRecord() ? ", sub-sequence " + subSequenceNumber : "");
+    }
+
+    @Override
+    public String toString() {
+        // Never print the payload: records can carry personal data and logs are widely readable.
+        return "StreamRecord[" + describe() + ", partitionKey=" + partitionKey + ", bytes=" + data.remaining() + "]";
+    }
+}

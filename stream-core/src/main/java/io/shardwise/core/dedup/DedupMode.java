@@ -1,0 +1,31 @@
+package io.shardwise.core.dedup;
+
+/**
+ * How the engine uses the {@link DedupStore}. Chosen per handler. Request counts below are for a 1,000-record
+ * batch of one shard.
+ */
+public enum DedupMode {
+    /**
+     * One marker item per record. One batched read per 100 records skips completed records with no write; a
+     * conditional claim (with a lease bounded by the invocation's remaining time) and a completion write for
+     * the rest. Any processor; effects at least once, never concurrently for one key. About 2 requests/record
+     * when all records are new, about 0.01 when redelivered records are all done.
+     */
+    PER_RECORD,
+    /**
+     * One item per shard (per shard and partition key when records of different keys run in parallel) holding
+     * the highest completed sequence number. Records at or below it are skipped. The watermark advances with a
+     * conditional write after each record (or each group of {@code watermarkGroupSize}): a crash replays at
+     * most one group. About 1 write/record. Only for sequence-ordered sources; producer duplicates need a
+     * payload-derived key and are not caught by the watermark alone.
+     */
+    WATERMARK,
+    /**
+     * Exactly-once effects for processors whose effects are DynamoDB writes: the processor stages writes
+     * through {@link TransactionalWrites}; the engine commits them with the records' markers in
+     * {@code TransactWriteItems} calls of up to 100 items. About 0.03 requests/record for one user write per
+     * record. Processors must not have other side effects, and should use update expressions rather than
+     * read-modify-write (staged writes of earlier records are not visible until committed).
+     */
+    TRANSACTIONAL
+}

@@ -1,0 +1,235 @@
+package io.shardwise.core.dedup;
+
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where the engine records which records' effects have happened. Engine-facing: users pick an implementation
+ * ({@link DynamoDbDedupStore}, or {@link InMemoryDedupStore} in tests) and a {@link DedupMode}; they do not call
+ * these methods.
+ *
+ * <h2>Items</h2>
+ * Every item is addressed by an {@code id} the engine computes as {@code consumerName + "#" + sha256hex(key)},
+ * so payload-derived keys never land in the table. Attributes follow Powertools idempotency's layout so a table
+ * can be shared or migrated: {@code id}, {@code expiration} (epoch seconds, the table's TTL attribute),
+ * {@code status}, {@code in_progress_expiration} (epoch millis), {@code data}, {@code validation}; shardwise adds
+ * {@code attempts}, {@code lease_token}, and for watermarks {@code watermark_seq} / {@code watermark_sub_seq}.
+ *
+ * <h2>Time</h2>
+ * DynamoDB deletes expired items lazily (up to days later), so every read and every condition treats an item
+ * whose {@code expiration} is in the past as absent. Implementations take "now" from an injected
+ * {@link java.time.Clock}; the in-memory store applies exactly the same conditions as the DynamoDB one, and
+ * both pass one contract test suite.
+ *
+ * <h2>Failures</h2>
+ * Infrastructure problems (table missing, throttled past retries, network) are thrown as
+ * {@link io.shardwise.core.StreamProcessingException} with a message naming the table and the fix; the engine
+ * then fails the whole batch, which is the only safe answer when it cannot know what is done.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface DedupStore {
+
+    /** Status values as stored. {@code INPROGRESS} and {@code COMPLETED} are spelled as Powertools spells them. */
+    enum Status { INPROGRESS, COMPLETED, FAILED, PARKED }
+
+    /**
+     * A stored marker.
+     *
+     * @param id                         the item id
+     * @param status                     the status
+     * @param expirationEpochSecond      TTL (epoch seconds); 0 = never
+     * @param inProgressExpirationMillis lease end for {@code INPROGRESS} (epoch millis), else 0
+     * @param attempts                   failed attempts recorded so far
+     * @param validation                 payload hash stored at claim/commit, or null
+     * @param leaseToken                 the current lease holder's token for {@code INPROGRESS}, else null
+     */
+    record Entry(String id, Status status, long expirationEpochSecond, long inProgressExpirationMillis,
+                 int attempts, String validation, String leaseToken) {
+        public Entry {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(status, "status");
+        }
+
+        /** Whether the TTL has passed: the item counts as absent. Expires at the start of the next second. */
+        public boolean isExpired(Instant now) {
+            return expirationEpochSecond != 0 && expirationEpochSecond < now.getEpochSecond();
+        }
+
+        /** Whether the record's effect is done (completed or parked) and the item has not expired. */
+        public boolean isDone(Instant now) {
+            return !isExpired(now) && (status == Status.COMPLETED || status == Status.PARKED);
+        }
+
+        /** Whether another invocation holds a live lease on it. */
+        public boolean isLeased(Instant now) {
+            return !isExpired(now) && status == Status.INPROGRESS && inProgressExpirationMillis >= now.toEpochMilli();
+        }
+    }
+
+    /** Result of {@link #claim}. */
+    sealed interface ClaimResult permits Claimed, Rejected {
+    }
+
+    /**
+     * The caller now holds the lease.
+     *
+     * @param leaseToken     pass to {@link #complete}, {@link #recordFailure}, {@link #markParked}
+     * @param failedAttempts failed attempts recorded before this claim
+     */
+    record Claimed(String leaseToken, int failedAttempts) implements ClaimResult {
+    }
+
+    /** The claim's condition failed; {@code existing} is the item that blocked it. */
+    record Rejected(Entry existing) implements ClaimResult {
+    }
+
+    /**
+     * A position in a shard: sequence number (numeric, up to 128 bits) and KPL sub-sequence (-1 when none).
+     * Ordered numerically.
+     */
+    record Watermark(BigInteger sequenceNumber, long subSequenceNumber) implements Comparable<Watermark> {
+        public Watermark {
+            Objects.requireNonNull(sequenceNumber, "sequenceNumber");
+        }
+
+        public static Watermark of(String sequenceNumber, long subSequenceNumber) {
+            return new Watermark(new BigInteger(sequenceNumber), subSequenceNumber);
+        }
+
+        @Override
+        public int compareTo(Watermark o) {
+            int c = sequenceNumber.compareTo(o.sequenceNumber);
+            return c != 0 ? c : Long.compare(subSequenceNumber, o.subSequenceNumber);
+        }
+    }
+
+    /**
+     * One record's marker plus its staged writes, for {@link #commit}.
+     *
+     * @param id         the marker id
+     * @param validation payload hash or null
+     * @param writes     the user's staged writes (may be empty)
+     */
+    record Staged(String id, String validation, List<TransactWriteItem> writes) {
+        public Staged {
+            Objects.requireNonNull(id, "id");
+            writes = List.copyOf(writes);
+        }
+    }
+
+    /** Result of committing one {@link Staged} record. */
+    enum CommitStatus {
+        /** Marker and writes committed. */
+        COMMITTED,
+        /** The marker already exists (done by an earlier or concurrent invocation): writes dropped. */
+        DUPLICATE,
+        /** One of the user's own conditions failed: that record's failure (see {@code error}). */
+        FAILED,
+        /** Not committed because an earlier record of the call failed (order is kept). */
+        NOT_COMMITTED
+    }
+
+    /**
+     * @param status what happened
+     * @param error  for {@code FAILED}: a {@link io.shardwise.core.NonRetryableException} or retryable
+     *               {@link io.shardwise.core.StreamProcessingException} naming the failed condition; else null.
+     *               A failed condition of the user's own write is retryable (the processor runs again and stages
+     *               fresh writes), with the {@code TransactionCanceledException} as cause so a classifier can
+     *               make it non-retryable; writes DynamoDB refuses as invalid (or a record that cannot fit one
+     *               transaction) are non-retryable
+     */
+    record CommitResult(CommitStatus status, RuntimeException error) {
+    }
+
+    /**
+     * Checks once, at handler construction, that the backing table exists with key {@code id} (string) and a
+     * TTL on {@code expiration}.
+     *
+     * @throws io.shardwise.core.StreamProcessingException saying exactly what is wrong and how to fix it
+     */
+    void checkReady();
+
+    /**
+     * Reads the markers of {@code ids} (DynamoDB: {@code BatchGetItem}, up to 100 keys per call, unprocessed
+     * keys retried, consistent reads). Absent and expired items are left out of the map.
+     */
+    Map<String, Entry> read(Collection<String> ids);
+
+    /**
+     * Claims {@code id} for processing, with a lease until {@code leaseUntil}. Succeeds when there is no live
+     * item, or it is {@code FAILED}, or it is {@code INPROGRESS} with a lease that has ended. Sets
+     * {@code status=INPROGRESS}, a fresh lease token, {@code in_progress_expiration=leaseUntil},
+     * {@code expiration=expiresAt}, {@code validation} (when non-null), and keeps {@code attempts}. One
+     * conditional write; on rejection the existing item is returned from the same call.
+     *
+     * <p>Exact DynamoDB condition: {@code attribute_not_exists(id) OR expiration < :now_s OR #status = :failed OR
+     * (#status = :inprogress AND in_progress_expiration < :now_ms)}.
+     */
+    ClaimResult claim(String id, String validation, Instant leaseUntil, Instant expiresAt);
+
+    /**
+     * Marks a claimed record {@code COMPLETED} with TTL {@code expiresAt}, removing the lease. Conditional on
+     * still holding the lease ({@code #status = :inprogress AND lease_token = :token}).
+     *
+     * @return false if the lease was lost (it expired and another invocation took it): the effect may then
+     *         happen twice, which the engine logs
+     */
+    boolean complete(String id, String leaseToken, Instant expiresAt);
+
+    /**
+     * Records a failed attempt: adds 1 to {@code attempts}, sets {@code status=FAILED}, removes the lease. Creates
+     * the item if absent (modes without claims). Does nothing to an item that is done (completed or parked) and
+     * live. With a non-null {@code leaseToken}, only when still holding that lease. An item past its TTL counts
+     * as absent: its count restarts at 1.
+     *
+     * <p>Exact DynamoDB conditions: {@code attribute_not_exists(id) OR expiration < :now_s OR NOT (#status IN
+     * (:completed, :parked))} without a lease token; {@code #status = :inprogress AND lease_token = :token} with one.
+     *
+     * @return the number of failed attempts now recorded, or -1 if the item was done or the lease lost
+     */
+    int recordFailure(String id, String leaseToken, Instant expiresAt);
+
+    /**
+     * Marks {@code id} {@code PARKED} (done: the record is in the failure sink) with TTL {@code expiresAt}.
+     * Unconditional apart from the lease check when {@code leaseToken} is non-null; if that lease was lost, the
+     * item is left as it is (another invocation holds the record) and a warning is logged.
+     */
+    void markParked(String id, String leaseToken, Instant expiresAt);
+
+    /**
+     * Reads watermarks ({@code BatchGetItem}); absent or expired ones are left out.
+     */
+    Map<String, Watermark> readWatermarks(Collection<String> ids);
+
+    /**
+     * Advances a watermark from {@code expected} (null: none stored) to {@code next}, with TTL
+     * {@code expiresAt}. Conditional: the stored value must still equal {@code expected}
+     * ({@code watermark_seq = :expected_seq AND watermark_sub_seq = :expected_sub}; the sequence number is stored
+     * as a string, as Kinesis' 56 digits exceed a DynamoDB number's 38), or for null be absent or expired
+     * ({@code attribute_not_exists(id) OR expiration < :now_s}: an expired watermark reads as absent, so the
+     * engine passes null for it).
+     *
+     * @return false if another invocation moved it first
+     */
+    boolean advanceWatermark(String id, Watermark expected, Watermark next, Instant expiresAt);
+
+    /**
+     * Commits records' markers ({@code status=COMPLETED}, TTL {@code expiresAt}) with their staged writes, in the
+     * given order, using as few {@code TransactWriteItems} calls as the limits allow (100 items, 4 MB, one
+     * operation per item per transaction; a record's items never split). Marker condition: as for
+     * {@link #claim}. On cancellation: a marker's failed condition makes that record {@code DUPLICATE} and the
+     * rest is retried without it; a user item's failed condition makes that record {@code FAILED} and every later
+     * record {@code NOT_COMMITTED} (the earlier ones are retried and committed); throttling and
+     * {@code TransactionConflict} back off and retry (bounded; then thrown).
+     *
+     * @return one result per input, in input order
+     */
+    List<CommitResult> commit(List<Staged> records, Instant expiresAt);
+}

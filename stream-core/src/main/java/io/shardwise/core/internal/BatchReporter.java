@@ -1,0 +1,139 @@
+package io.shardwise.core.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardwise.core.BatchResult;
+import io.shardwise.core.Outcome;
+import io.shardwise.core.ProcessingConfig;
+import io.shardwise.core.StreamRecord;
+import io.shardwise.core.sink.ParkedRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
+import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
+import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
+import software.amazon.cloudwatchlogs.emf.model.Unit;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Observability: one JSON log line per batch (logger {@code io.shardwise.batch}), one per failed or parked record
+ * (logger {@code io.shardwise.record}, no payload unless {@code logPayloads}), and CloudWatch Embedded Metric
+ * Format metrics (namespace {@code shardwise}, dimension {@code consumer}) written to standard output, which is
+ * how Lambda turns them into metrics. Thread-safe.
+ */
+final class BatchReporter {
+    static final String NAMESPACE = "shardwise";
+    private static final Logger BATCH_LOG = LoggerFactory.getLogger("io.shardwise.batch");
+    private static final Logger RECORD_LOG = LoggerFactory.getLogger("io.shardwise.record");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final ProcessingConfig config;
+
+    BatchReporter(ProcessingConfig config) {
+        this.config = config;
+    }
+
+    void report(List<? extends StreamRecord<?>> records, BatchResult result, int dedupCalls, Instant now) {
+        StreamRecord<?> first = records.get(0);
+        StreamRecord<?> last = records.get(records.size() - 1);
+        Instant oldest = null;
+        for (StreamRecord<?> r : records) {
+            Instant t = r.approximateArrivalTime();
+            if (t != null && (oldest == null || t.isBefore(oldest))) {
+                oldest = t;
+            }
+        }
+        long iteratorAgeMs = oldest == null ? -1 : Math.max(0, Duration.between(oldest, now).toMillis());
+        Map<Outcome, Long> counts = result.counts();
+        if (BATCH_LOG.isInfoEnabled()) {
+            ObjectNode line = MAPPER.createObjectNode();
+            line.put("event", "batch");
+            line.put("consumer", config.consumerName());
+            line.put("shardId", first.shardId());
+            line.put("firstSequenceNumber", first.sequenceNumber());
+            line.put("lastSequenceNumber", last.sequenceNumber());
+            line.put("records", records.size());
+            ObjectNode c = line.putObject("outcomes");
+            counts.forEach((k, v) -> c.put(k.name(), v));
+            line.put("durationMs", result.duration().toMillis());
+            if (iteratorAgeMs >= 0) {
+                line.put("iteratorAgeMs", iteratorAgeMs);
+            }
+            line.put("dedupRequests", dedupCalls);
+            if (!result.allDone()) {
+                line.put("checkpointBefore", result.response().getBatchItemFailures().get(0).getItemIdentifier());
+            }
+            BATCH_LOG.info(line.toString());
+        }
+        if (config.metrics()) {
+            emitMetrics(counts, result.duration(), iteratorAgeMs, dedupCalls);
+        }
+    }
+
+    private void emitMetrics(Map<Outcome, Long> counts, Duration duration, long iteratorAgeMs, int dedupCalls) {
+        try {
+            MetricsLogger metrics = new MetricsLogger(new LambdaEnvironment());
+            metrics.setNamespace(NAMESPACE);
+            metrics.setDimensions(DimensionSet.of("consumer", config.consumerName()));
+            metrics.putMetric("RecordsProcessed", counts.get(Outcome.PROCESSED), Unit.COUNT);
+            metrics.putMetric("RecordsSkippedDuplicate", counts.get(Outcome.SKIPPED_DUPLICATE), Unit.COUNT);
+            metrics.putMetric("RecordsFailed", counts.get(Outcome.FAILED), Unit.COUNT);
+            metrics.putMetric("RecordsParked", counts.get(Outcome.PARKED), Unit.COUNT);
+            metrics.putMetric("RecordsNotAttempted", counts.get(Outcome.NOT_ATTEMPTED), Unit.COUNT);
+            metrics.putMetric("BatchDuration", duration.toMillis(), Unit.MILLISECONDS);
+            if (iteratorAgeMs >= 0) {
+                metrics.putMetric("IteratorAge", iteratorAgeMs, Unit.MILLISECONDS);
+            }
+            metrics.putMetric("DedupRequests", dedupCalls, Unit.COUNT);
+            metrics.flush();
+        } catch (RuntimeException e) {
+            // Metrics must never fail a batch.
+            BATCH_LOG.warn("Could not emit EMF metrics: {}", e.toString());
+        }
+    }
+
+    void logFailed(StreamRecord<?> record, Throwable error, int attempts) {
+        logRecord("record_failed", record, error, attempts);
+    }
+
+    void logParked(StreamRecord<?> record, Throwable error, int attempts) {
+        logRecord("record_parked", record, error, attempts);
+    }
+
+    private void logRecord(String event, StreamRecord<?> record, Throwable error, int attempts) {
+        ObjectNode line = MAPPER.createObjectNode();
+        line.put("event", event);
+        line.put("consumer", config.consumerName());
+        line.put("shardId", record.shardId());
+        line.put("sequenceNumber", record.sequenceNumber());
+        if (record.isSubRecord()) {
+            line.put("subSequenceNumber", record.subSequenceNumber());
+        }
+        line.put("partitionKey", record.partitionKey());
+        line.put("attempts", attempts);
+        if (error != null) {
+            line.put("errorClass", error.getClass().getName());
+            line.put("errorMessage", error.getMessage());
+        }
+        if (config.logPayloads()) {
+            line.put("payloadBase64", Base64.getEncoder().encodeToString(record.dataBytes()));
+        }
+        if ("record_parked".equals(event)) {
+            RECORD_LOG.warn(line.toString());
+        } else {
+            RECORD_LOG.error(line.toString());
+        }
+    }
+
+    ParkedRecord parked(StreamRecord<?> r, Throwable error, int attempts, Instant now) {
+        return new ParkedRecord(config.consumerName(), r.sourceArn(), r.shardId(), r.sequenceNumber(),
+                r.subSequenceNumber(), r.partitionKey(), r.approximateArrivalTime(), r.eventId(),
+                Base64.getEncoder().encodeToString(r.dataBytes()), error.getClass().getName(), error.getMessage(),
+                attempts, now);
+    }
+}

@@ -1,0 +1,61 @@
+package io.shardwise.core.sink;
+
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Objects;
+
+/**
+ * A record handed to a {@link FailureSink}: the full payload plus everything needed to understand and replay
+ * it. Serialized as JSON by the built-in sinks (field names as below).
+ *
+ * @param consumerName           the consumer (handler) that parked it
+ * @param sourceArn              the stream ARN
+ * @param shardId                the shard
+ * @param sequenceNumber         the record's (outer) sequence number
+ * @param subSequenceNumber      the KPL sub-record index, or -1
+ * @param partitionKey           the record's partition (ordering) key
+ * @param approximateArrivalTime when the stream accepted the record, or null
+ * @param eventId                Lambda's {@code eventID}, or null
+ * @param payloadBase64          the raw payload bytes, base64 (standard alphabet, padded)
+ * @param errorClass             the failure's exception class
+ * @param errorMessage           the failure's message (may be null)
+ * @param attempts               attempts made, including the last
+ * @param parkedAt               when it was parked
+ */
+public record ParkedRecord(
+        String consumerName,
+        String sourceArn,
+        String shardId,
+        String sequenceNumber,
+        long subSequenceNumber,
+        String partitionKey,
+        Instant approximateArrivalTime,
+        String eventId,
+        String payloadBase64,
+        String errorClass,
+        String errorMessage,
+        int attempts,
+        Instant parkedAt) {
+
+    public ParkedRecord {
+        Objects.requireNonNull(shardId, "shardId");
+        Objects.requireNonNull(sequenceNumber, "sequenceNumber");
+        Objects.requireNonNull(payloadBase64, "payloadBase64");
+    }
+
+    /** The payload bytes (decoded from base64; a fresh array). */
+    public byte[] payload() {
+        return Base64.getDecoder().decode(payloadBase64);
+    }
+
+    /** Shard, sequence number and sub-sequence, for messages. Never the payload. */
+    public String describe() {
+        return "shard " + shardId + ", sequence number " + sequenceNumber
+                + (subSequenceNumber >= 0 ? ", sub-sequence " + subSequenceNumber : "");
+    }
+
+    @Override
+    public String toString() {
+        return "ParkedRecord[" + describe() + ", consumer=" + consumerName + ", error=" + errorClass + "]";
+    }
+}

@@ -1,0 +1,151 @@
+package io.shardwise.core;
+
+import io.shardwise.core.dedup.DedupMode;
+import io.shardwise.core.dedup.InMemoryDedupStore;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.shardwise.core.Records.record;
+import static io.shardwise.core.Records.shard;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The engine's use of the dedup store in WATERMARK and TRANSACTIONAL modes (in-memory store). */
+class DedupModesTest {
+
+    private static List<Outcome> outcomes(BatchResult r) {
+        return r.outcomes().stream().map(RecordOutcome::outcome).toList();
+    }
+
+    private static ProcessingConfig.Builder config(InMemoryDedupStore store, DedupMode mode) {
+        return ProcessingConfig.builder("modes").metrics(false).dedupStore(store).dedupMode(mode);
+    }
+
+    /** A processor that stages one counter update per record (its payload names the item). */
+    private static ScriptedProcessor staging() {
+        return new ScriptedProcessor() {
+            @Override
+            public void process(StreamRecord<String> record, RecordContext context) throws Exception {
+                super.process(record, context);
+                context.transaction().update(Update.builder().tableName("totals")
+                        .key(Map.of("pk", AttributeValue.fromS(record.payload())))
+                        .updateExpression("ADD n :one")
+                        .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build());
+            }
+        };
+    }
+
+    private static List<String> committedItemKeys(InMemoryDedupStore store) {
+        return store.committedWrites().stream().filter(w -> w.update() != null && w.update().tableName().equals("totals"))
+                .map(TransactWriteItem::update).map(u -> u.key().get("pk").s()).toList();
+    }
+
+    @Test
+    void watermarkModeSkipsEverythingAtOrBelowTheWatermark() {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        store.declareKeySchema("totals", "pk");
+        ScriptedProcessor p = new ScriptedProcessor().failing("r3", 1);
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, config(store, DedupMode.WATERMARK).build());
+        List<StreamRecord<String>> shard = shard(6, 2);
+        RedeliverySimulator<String> sim = new RedeliverySimulator<>(shard, 10);
+        sim.run(bp, 5);
+        assertThat(outcomes(sim.results.get(0))).containsExactly(Outcome.PROCESSED, Outcome.PROCESSED,
+                Outcome.PROCESSED, Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
+        assertThat(p.delivered).containsExactly("r0", "r1", "r2", "r3", "r3", "r4", "r5");
+        // A full replay of the shard (e.g. an ESM reset to TRIM_HORIZON) is skipped entirely.
+        BatchResult replay = bp.process(shard, null);
+        assertThat(outcomes(replay)).containsOnly(Outcome.SKIPPED_DUPLICATE);
+        assertThat(p.effects).containsExactly("r0", "r1", "r2", "r3", "r4", "r5");
+    }
+
+    @Test
+    void watermarkModeCostsAboutOneWritePerRecord() {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        BatchProcessor<String, String> bp = BatchProcessor.create(new ScriptedProcessor(),
+                config(store, DedupMode.WATERMARK).build());
+        bp.process(shard(1000, 10), null);
+        long total = store.requestCounter().total();
+        assertThat(total).as(store.requestCounter().toString()).isLessThanOrEqualTo(1020);
+    }
+
+    @Test
+    void watermarkGroupsTradeWritesForBoundedReplay() {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        BatchProcessor<String, String> bp = BatchProcessor.create(new ScriptedProcessor(),
+                config(store, DedupMode.WATERMARK).watermarkGroupSize(50).build());
+        bp.process(shard(1000, 10), null);
+        assertThat(store.requestCounter().total()).as(store.requestCounter().toString()).isLessThanOrEqualTo(25);
+    }
+
+    @Test
+    void transactionalModeCommitsWritesWithMarkersOnceAcrossRedeliveries() {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        store.declareKeySchema("totals", "pk");
+        ScriptedProcessor p = staging().failing("r2", 1);
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, config(store, DedupMode.TRANSACTIONAL).build());
+        List<StreamRecord<String>> shard = shard(5, 5);
+        RedeliverySimulator<String> sim = new RedeliverySimulator<>(shard, 10);
+        sim.run(bp, 5);
+        assertThat(outcomes(sim.results.get(0))).containsExactly(Outcome.PROCESSED, Outcome.PROCESSED,
+                Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
+        assertThat(outcomes(sim.results.get(1))).containsOnly(Outcome.PROCESSED);
+        bp.process(shard, null); // a whole replay
+        assertThat(committedItemKeys(store)).containsExactly("r0", "r1", "r2", "r3", "r4");
+    }
+
+    @Test
+    void transactionalProducerDuplicatesApplyOnce() {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        store.declareKeySchema("totals", "pk");
+        ScriptedProcessor p = new ScriptedProcessor() {
+            @Override
+            public void process(StreamRecord<String> record, RecordContext context) throws Exception {
+                super.process(record, context);
+                context.transaction().update(Update.builder().tableName("totals")
+                        .key(Map.of("pk", AttributeValue.fromS(record.payload())))
+                        .updateExpression("ADD n :one")
+                        .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build());
+            }
+
+            @Override
+            public String dedupKey(StreamRecord<String> record) {
+                return record.payload();
+            }
+        };
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, config(store, DedupMode.TRANSACTIONAL).build());
+        BatchResult r = bp.process(List.of(record(0, "a", "e1"), record(1, "a", "e2"), record(2, "a", "e1"),
+                record(3, "b", "e3")), null);
+        assertThat(outcomes(r)).containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.SKIPPED_DUPLICATE,
+                Outcome.PROCESSED);
+        BatchResult r2 = bp.process(List.of(record(4, "a", "e2"), record(5, "a", "e4")), null);
+        assertThat(outcomes(r2)).containsExactly(Outcome.SKIPPED_DUPLICATE, Outcome.PROCESSED);
+        assertThat(committedItemKeys(store)).containsExactly("e1", "e2", "e3", "e4");
+    }
+
+    @Test
+    void transactionalUserConditionFailureFailsThatRecordAndKeepsOrder() {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        store.declareKeySchema("totals", "pk");
+        store.failConditionsWhen(w -> w.update() != null && "r2".equals(w.update().key().get("pk").s()));
+        BatchProcessor<String, String> bp = BatchProcessor.create(staging(),
+                config(store, DedupMode.TRANSACTIONAL).build());
+        BatchResult r = bp.process(shard(5, 1), null);
+        assertThat(outcomes(r)).containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.FAILED,
+                Outcome.NOT_ATTEMPTED, Outcome.NOT_ATTEMPTED);
+        assertThat(r.response().getBatchItemFailures()).extracting(f -> f.getItemIdentifier())
+                .containsExactly(Records.seq(2));
+        assertThat(committedItemKeys(store)).containsExactly("r0", "r1");
+    }
+
+    @Test
+    void transactionalModeOutsideStagingIsAClearError() {
+        RecordProcessor<String> p = RecordProcessor.of((rec, ctx) -> ctx.transaction());
+        BatchResult r = BatchProcessor.create(p, ProcessingConfig.builder("x").metrics(false).build())
+                .process(shard(1, 1), null);
+        assertThat(r.outcomes().get(0).error()).hasMessageContaining("only in TRANSACTIONAL dedup mode");
+    }
+}

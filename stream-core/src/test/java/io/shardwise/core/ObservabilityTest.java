@@ -1,0 +1,128 @@
+package io.shardwise.core;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One JSON line per batch, one per failure/park, no payload unless asked, and EMF metrics. */
+class ObservabilityTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private Logger batchLog;
+    private Logger recordLog;
+
+    @BeforeEach
+    void capture() {
+        batchLog = (Logger) LoggerFactory.getLogger("io.shardwise.batch");
+        recordLog = (Logger) LoggerFactory.getLogger("io.shardwise.record");
+        appender.start();
+        for (Logger l : List.of(batchLog, recordLog)) {
+            l.setLevel(Level.INFO);
+            l.addAppender(appender);
+        }
+    }
+
+    @AfterEach
+    void release() {
+        for (Logger l : List.of(batchLog, recordLog)) {
+            l.detachAppender(appender);
+            l.setLevel(null);
+        }
+    }
+
+    private List<JsonNode> lines() throws Exception {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (ILoggingEvent e : appender.list) {
+            out.add(JSON.readTree(e.getFormattedMessage()));
+        }
+        return out;
+    }
+
+    @Test
+    void logsOneBatchLineAndOneLinePerFailureWithoutPayloads() throws Exception {
+        String secret = "customer-ssn-123-45-6789";
+        List<StreamRecord<String>> batch = List.of(Records.record(0, "k", "ok"), Records.record(1, "k", secret),
+                Records.record(2, "k", "later"));
+        // The processor's own error message does not echo the payload; the library must not add it either.
+        RecordProcessor<String> p = RecordProcessor.of((rec, ctx) -> {
+            if (rec.payload().equals(secret)) {
+                throw new IllegalStateException("downstream unavailable");
+            }
+        });
+        BatchProcessor.create(p, ProcessingConfig.builder("obs").metrics(false).build()).process(batch, null);
+
+        List<JsonNode> lines = lines();
+        assertThat(lines).hasSize(2);
+        JsonNode failed = lines.get(0);
+        assertThat(failed.get("event").asText()).isEqualTo("record_failed");
+        assertThat(failed.get("sequenceNumber").asText()).isEqualTo(Records.seq(1));
+        assertThat(failed.get("errorClass").asText()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(failed.has("payloadBase64")).isFalse();
+        JsonNode b = lines.get(1);
+        assertThat(b.get("event").asText()).isEqualTo("batch");
+        assertThat(b.get("shardId").asText()).isEqualTo(Records.SHARD);
+        assertThat(b.get("firstSequenceNumber").asText()).isEqualTo(Records.seq(0));
+        assertThat(b.get("lastSequenceNumber").asText()).isEqualTo(Records.seq(2));
+        assertThat(b.get("outcomes").get("PROCESSED").asInt()).isEqualTo(1);
+        assertThat(b.get("outcomes").get("FAILED").asInt()).isEqualTo(1);
+        assertThat(b.get("outcomes").get("NOT_ATTEMPTED").asInt()).isEqualTo(1);
+        assertThat(b.get("iteratorAgeMs").asLong()).isPositive();
+        assertThat(b.has("durationMs")).isTrue();
+        assertThat(b.get("checkpointBefore").asText()).isEqualTo(Records.seq(1));
+        // Neither the payload nor its base64 appears anywhere in the logs.
+        String all = appender.list.stream().map(ILoggingEvent::getFormattedMessage).reduce("", String::concat);
+        assertThat(all).doesNotContain(secret)
+                .doesNotContain(java.util.Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void payloadsAreLoggedOnlyWhenAskedFor() throws Exception {
+        ScriptedProcessor p = new ScriptedProcessor().failing("visible", 1);
+        BatchProcessor.create(p, ProcessingConfig.builder("obs").metrics(false).logPayloads(true).build())
+                .process(List.of(Records.record(0, "k", "visible")), null);
+        JsonNode failed = lines().get(0);
+        assertThat(new String(java.util.Base64.getDecoder().decode(failed.get("payloadBase64").asText()),
+                StandardCharsets.UTF_8)).isEqualTo("visible");
+    }
+
+    @Test
+    void emitsEmbeddedMetricFormatToStandardOutput() throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            BatchProcessor.create(new ScriptedProcessor().failing("r1", 1),
+                    ProcessingConfig.builder("obs-metrics").build()).process(Records.shard(3, 1), null);
+        } finally {
+            System.setOut(original);
+        }
+        JsonNode emf = null;
+        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.contains("\"_aws\"")) {
+                emf = JSON.readTree(line);
+            }
+        }
+        assertThat(emf).as("an EMF line on stdout: %s", captured).isNotNull();
+        assertThat(emf.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("shardwise");
+        assertThat(emf.get("consumer").asText()).isEqualTo("obs-metrics");
+        assertThat(emf.get("RecordsProcessed").asDouble()).isEqualTo(1.0);
+        assertThat(emf.get("RecordsFailed").asDouble()).isEqualTo(1.0);
+        assertThat(emf.get("RecordsNotAttempted").asDouble()).isEqualTo(1.0);
+        assertThat(emf.has("BatchDuration")).isTrue();
+        assertThat(emf.has("IteratorAge")).isTrue();
+    }
+}

@@ -1,0 +1,298 @@
+package io.shardwise.core.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardwise.testkit.LocalEmulators;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * {@link ParkedRecordReplayer} end to end: records parked by the real sinks into ElasticMQ or S3Mock are put back
+ * onto a kinesis-mock stream; every test checks per-key order and byte-exact payloads on the stream.
+ */
+class ParkedRecordReplayerIT {
+
+    private static KinesisClient kinesis;
+    private static SqsClient sqs;
+    private static S3Client s3;
+    private static final String BUCKET = "replay-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void start() {
+        kinesis = LocalEmulators.kinesis().client(); // shared, owned by the testkit: not closed here
+        sqs = SinkEmulators.sqsClient();
+        s3 = SinkEmulators.s3Client();
+        s3.createBucket(b -> b.bucket(BUCKET));
+    }
+
+    @AfterAll
+    static void close() {
+        sqs.close();
+        s3.close();
+    }
+
+    /** 12 records on two shards and four keys, one too large for SQS; sequence order within each shard. */
+    private static List<ParkedRecord> parkedBatch() {
+        List<ParkedRecord> out = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String shard = i % 2 == 0 ? "shardId-000000000000" : "shardId-000000000001";
+            String key = "key-" + (i % 4);
+            byte[] payload = i == 5 ? Parked.binaryPayload(400_000, i) : payload(i, key);
+            out.add(Parked.record(shard, i, -1, key, payload));
+        }
+        return out;
+    }
+
+    private static byte[] payload(int i, String key) {
+        byte[] text = ("r" + i + "/" + key + "/").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = new byte[text.length + 3];
+        System.arraycopy(text, 0, bytes, 0, text.length);
+        bytes[text.length] = (byte) 0xFF; // not UTF-8
+        bytes[text.length + 1] = 0;
+        bytes[text.length + 2] = (byte) i;
+        return bytes;
+    }
+
+    @Test
+    void fromSqsADryRunChangesNothingAndARealRunPutsThePayloadsBackInOrderThenEmptiesTheQueue() {
+        String queue = newQueue();
+        String stream = KinesisStreams.create(kinesis, "replay", 2);
+        List<ParkedRecord> parked = parkedBatch();
+        SqsFailureSink sink = SqsFailureSink.builder().client(sqs).queueUrl(queue).spillToS3(s3, BUCKET, "spill")
+                .build();
+        List<ParkedRecord> parkOrder = new ArrayList<>(parked);
+        Collections.shuffle(parkOrder, new Random(42)); // a standard queue keeps no order anyway
+        parkOrder.forEach(sink::park);
+        sink.park(parked.get(3)); // a retried park: the same record twice in the queue
+
+        ParkedRecordReplayer.Builder replayer = ParkedRecordReplayer.builder().kinesis(kinesis).streamName(stream)
+                .sqs(sqs).s3(s3);
+        ParkedRecordReplayer.Summary dry = replayer.dryRun(true).build().replayFromSqs(queue);
+
+        assertThat(dry.dryRun()).isTrue();
+        assertThat(dry.found()).isEqualTo(13);
+        assertThat(dry.wouldReplay()).isEqualTo(12);
+        assertThat(dry.skipped()).isEqualTo(1);
+        assertThat(dry.replayed()).isZero();
+        assertThat(dry.failed()).isZero();
+        assertThat(dry.items()).filteredOn(i -> i.action() == ParkedRecordReplayer.Action.WOULD_REPLAY)
+                .extracting(ParkedRecordReplayer.Item::record)
+                .containsExactlyElementsOf(parked.stream().sorted(ParkedRecordReplayer.RECORD_ORDER)
+                        .map(ParkedRecord::describe).toList());
+        assertThat(KinesisStreams.readAll(kinesis, stream)).isEmpty();
+        assertThat(visibleMessages(queue)).isEqualTo(13);
+
+        ParkedRecordReplayer.Summary real = replayer.dryRun(false).build().replayFromSqs(queue);
+
+        assertThat(real.found()).isEqualTo(13);
+        assertThat(real.replayed()).isEqualTo(12);
+        assertThat(real.skipped()).isEqualTo(1);
+        assertThat(real.failed()).isZero();
+        assertOnStreamInOrder(stream, parked);
+        assertThat(visibleMessages(queue)).isZero();
+        assertThat(inFlightMessages(queue)).isZero();
+    }
+
+    @Test
+    void fromSqsAFailedPutLeavesTheMessageAndHoldsBackItsKeyAndABadMessageStaysToo() {
+        String queue = newQueue();
+        List<ParkedRecord> parked = parkedBatch().subList(0, 4);
+        SqsFailureSink sink = SqsFailureSink.builder().client(sqs).queueUrl(queue).build();
+        parked.forEach(sink::park);
+        sqs.sendMessage(b -> b.queueUrl(queue).messageBody("{\"hello\":\"world\"}"));
+
+        ParkedRecordReplayer.Summary summary = ParkedRecordReplayer.builder().kinesis(kinesis)
+                .streamName("no-such-stream-" + UUID.randomUUID()).sqs(sqs).build().replayFromSqs(queue);
+
+        assertThat(summary.found()).isEqualTo(5);
+        assertThat(summary.failed()).isEqualTo(5); // 4 puts refused, 1 not a parked record
+        assertThat(summary.replayed()).isZero();
+        assertThat(summary.items()).filteredOn(i -> i.record() == null).singleElement()
+                .satisfies(i -> assertThat(i.detail()).startsWith("not a parked record: missing field"));
+        assertThat(visibleMessages(queue)).isEqualTo(5);
+    }
+
+    @Test
+    void fromSqsRecordsBehindAFailedOneOfTheSameKeyAreHeldBackAndOthersGoOn() {
+        String queue = newQueue();
+        String stream = KinesisStreams.create(kinesis, "replay", 1);
+        ParkedRecord k1a = Parked.record(1, "k1", new byte[] {1});
+        ParkedRecord bad = Parked.record(2, "k1", new byte[] {2});
+        ParkedRecord k1b = Parked.record(3, "k1", new byte[] {3});
+        ParkedRecord k2 = Parked.record(4, "k2", new byte[] {4});
+        SqsFailureSink sink = SqsFailureSink.builder().client(sqs).queueUrl(queue).build();
+        List.of(k1a, k1b, k2).forEach(sink::park);
+        // A message whose payload is not base64: its put cannot even be attempted.
+        String badBody = ParkedRecordJson.toJson(bad).replace(bad.payloadBase64(), "!!not base64!!");
+        sqs.sendMessage(b -> b.queueUrl(queue).messageBody(badBody));
+
+        ParkedRecordReplayer.Summary summary = ParkedRecordReplayer.builder().kinesis(kinesis).streamName(stream)
+                .sqs(sqs).build().replayFromSqs(queue);
+
+        assertThat(summary.items()).extracting(ParkedRecordReplayer.Item::record, ParkedRecordReplayer.Item::action)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(k1a.describe(), ParkedRecordReplayer.Action.REPLAYED),
+                        org.assertj.core.groups.Tuple.tuple(bad.describe(), ParkedRecordReplayer.Action.FAILED),
+                        org.assertj.core.groups.Tuple.tuple(k1b.describe(), ParkedRecordReplayer.Action.SKIPPED),
+                        org.assertj.core.groups.Tuple.tuple(k2.describe(), ParkedRecordReplayer.Action.REPLAYED));
+        assertOnStreamInOrder(stream, List.of(k1a, k2));
+        assertThat(visibleMessages(queue)).isEqualTo(2);
+    }
+
+    @Test
+    void fromAFifoQueueARunReadsRoundByRoundSoAGroupLongerThanOneReceiveIsReplayedWholeAndInOrder() {
+        String queue = sqs.createQueue(b -> b.queueName("replay-" + UUID.randomUUID().toString().substring(0, 8)
+                + ".fifo").attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+        String stream = KinesisStreams.create(kinesis, "replay", 1);
+        List<ParkedRecord> parked = new ArrayList<>();
+        for (int i = 0; i < 25; i++) { // one shard, so one message group: SQS hands out at most 10 at a time
+            parked.add(Parked.record(i, "key-" + (i % 3), i == 7 ? Parked.binaryPayload(300_000, i)
+                    : payload(i, "key-" + (i % 3))));
+        }
+        SqsFailureSink sink = SqsFailureSink.builder().client(sqs).queueUrl(queue).spillToS3(s3, BUCKET, "fifo-spill")
+                .build();
+        parked.forEach(sink::park);
+        String spillKey = "fifo-spill/" + Parked.CONSUMER + "/" + Parked.SHARD + "/" + Parked.seq(7) + ".json";
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("fifo-spill/")).contents())
+                .extracting(S3Object::key).containsExactly(spillKey);
+
+        ParkedRecordReplayer.Summary summary = ParkedRecordReplayer.builder().kinesis(kinesis).streamName(stream)
+                .sqs(sqs).s3(s3).deleteAfterReplay(true).build().replayFromSqs(queue);
+
+        assertThat(summary.found()).isEqualTo(25);
+        assertThat(summary.replayed()).isEqualTo(25);
+        assertThat(summary.items()).extracting(ParkedRecordReplayer.Item::record)
+                .containsExactlyElementsOf(parked.stream().map(ParkedRecord::describe).toList());
+        assertOnStreamInOrder(stream, parked);
+        assertThat(visibleMessages(queue)).isZero();
+        assertThat(inFlightMessages(queue)).isZero();
+        assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("fifo-spill/")).contents()).isEmpty();
+    }
+
+    @Test
+    void fromS3ADryRunChangesNothingAndARealRunPutsThePayloadsBackInOrderThenDeletes() {
+        String stream = KinesisStreams.create(kinesis, "replay", 2);
+        String prefix = "parked-" + UUID.randomUUID().toString().substring(0, 8);
+        List<ParkedRecord> parked = parkedBatch();
+        S3FailureSink sink = S3FailureSink.builder().client(s3).bucket(BUCKET).keyPrefix(prefix).build();
+        List<ParkedRecord> parkOrder = new ArrayList<>(parked);
+        Collections.shuffle(parkOrder, new Random(7));
+        parkOrder.forEach(sink::park);
+        s3.putObject(b -> b.bucket(BUCKET).key(prefix + "/README.txt"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("not a record"));
+
+        ParkedRecordReplayer.Builder replayer = ParkedRecordReplayer.builder().kinesis(kinesis).streamName(stream)
+                .s3(s3).deleteAfterReplay(true);
+        ParkedRecordReplayer.Summary dry = replayer.dryRun(true).build().replayFromS3(BUCKET, prefix);
+
+        assertThat(dry.found()).isEqualTo(13);
+        assertThat(dry.wouldReplay()).isEqualTo(12);
+        assertThat(dry.skipped()).isEqualTo(1); // README.txt
+        assertThat(dry.failed()).isZero();
+        assertThat(KinesisStreams.readAll(kinesis, stream)).isEmpty();
+        assertThat(keys(prefix)).hasSize(13);
+
+        ParkedRecordReplayer.Summary real = replayer.dryRun(false).build().replayFromS3(BUCKET, prefix);
+
+        assertThat(real.replayed()).isEqualTo(12);
+        assertThat(real.skipped()).isEqualTo(1);
+        assertThat(real.failed()).isZero();
+        assertOnStreamInOrder(stream, parked);
+        assertThat(keys(prefix)).containsExactly(prefix + "/README.txt");
+    }
+
+    @Test
+    void theCommandLineReplaysFromSqs() {
+        String queue = newQueue();
+        String stream = KinesisStreams.create(kinesis, "replay", 1);
+        List<ParkedRecord> parked = parkedBatch().subList(0, 4);
+        SqsFailureSink sink = SqsFailureSink.builder().client(sqs).queueUrl(queue).build();
+        parked.forEach(sink::park);
+        // The command line takes credentials from the SDK's default chain; the emulators accept any.
+        System.setProperty("aws.accessKeyId", "test");
+        System.setProperty("aws.secretAccessKey", "test");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            code = ParkedRecordReplayer.run(new String[] {
+                    "--from-sqs", queue, "--to-stream", stream, "--region", "us-east-1",
+                    "--sqs-endpoint", SinkEmulators.sqs().toString(),
+                    "--kinesis-endpoint", LocalEmulators.kinesis().endpoint().toString(),
+                    "--s3-endpoint", SinkEmulators.s3().toString()},
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("found 4, replayed 4, would replay 0, skipped 0, failed 0");
+        assertOnStreamInOrder(stream, parked);
+        assertThat(visibleMessages(queue)).isZero();
+    }
+
+    /**
+     * The stream holds exactly the parked payloads, byte for byte, each with its original partition key, and
+     * every key's records in parked (sequence) order.
+     */
+    private static void assertOnStreamInOrder(String stream, List<ParkedRecord> parked) {
+        List<KinesisStreams.Read> read = KinesisStreams.readAll(kinesis, stream);
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        for (ParkedRecord r : parked) {
+            expected.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(r.payloadBase64());
+        }
+        Map<String, List<String>> actual = new LinkedHashMap<>();
+        for (KinesisStreams.Read r : read) {
+            actual.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>())
+                    .add(Base64.getEncoder().encodeToString(r.data()));
+        }
+        assertThat(read).hasSize(parked.size());
+        assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((key, payloads) -> assertThat(actual.get(key)).as("records of key %s", key)
+                .containsExactlyElementsOf(payloads));
+    }
+
+    private static String newQueue() {
+        return sqs.createQueue(b -> b.queueName("replay-" + UUID.randomUUID().toString().substring(0, 8))).queueUrl();
+    }
+
+    private static int visibleMessages(String queue) {
+        return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(queue)
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    }
+
+    private static int inFlightMessages(String queue) {
+        return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(queue)
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    private static List<String> keys(String prefix) {
+        return s3.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents().stream()
+                .map(S3Object::key).toList();
+    }
+}

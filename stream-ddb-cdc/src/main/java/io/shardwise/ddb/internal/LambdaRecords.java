@@ -1,0 +1,127 @@
+package io.shardwise.ddb.internal;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
+import io.shardwise.core.StreamProcessingException;
+import io.shardwise.core.StreamRecord;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lambda DynamoDB Streams records as the engine's {@link StreamRecord}s, and back out as {@link RawChange}s for
+ * decoding.
+ *
+ * <h2>Shard id</h2>
+ * Lambda's DynamoDB event names no shard (unlike Kinesis, whose {@code eventID} is {@code shardId:sequence}).
+ * Each invocation holds records of one shard, but which one is not said. The engine needs a non-null shard id
+ * for log lines, parked records and the position key, so it gets {@link #shardIdFor(String)}: the stream's label
+ * ({@code stream/2024-01-01T00:00:00.000} from the {@code eventSourceARN}). That is stable and unique per stream,
+ * not per shard; nothing here relies on more: the dedup key is the globally unique {@code eventID}, the ordering
+ * key is the item key, and shard-scoped watermarks are refused (see {@code DynamoDbStreamHandler}).
+ */
+public final class LambdaRecords {
+
+    /** Used when the event has no parseable {@code eventSourceARN} (hand-made events). */
+    public static final String UNKNOWN_SHARD = "stream/unknown";
+
+    private LambdaRecords() {
+    }
+
+    /**
+     * The engine records for an event, in event order.
+     *
+     * @throws StreamProcessingException if a record has no {@code dynamodb.SequenceNumber}: such a record cannot be
+     *                                   named in a batch response, so no safe per-record answer exists
+     */
+    public static List<StreamRecord<DynamodbEvent.DynamodbStreamRecord>> toStreamRecords(DynamodbEvent event) {
+        List<DynamodbEvent.DynamodbStreamRecord> records = event == null || event.getRecords() == null
+                ? List.of() : event.getRecords();
+        List<StreamRecord<DynamodbEvent.DynamodbStreamRecord>> out = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            out.add(toStreamRecord(records.get(i), i));
+        }
+        return out;
+    }
+
+    static StreamRecord<DynamodbEvent.DynamodbStreamRecord> toStreamRecord(DynamodbEvent.DynamodbStreamRecord r,
+                                                                          int index) {
+        if (r == null || r.getDynamodb() == null || r.getDynamodb().getSequenceNumber() == null
+                || r.getDynamodb().getSequenceNumber().isBlank()) {
+            throw new StreamProcessingException("Record #" + index + " of the DynamoDB event has no "
+                    + "dynamodb.SequenceNumber" + (r == null ? "" : " (eventID " + r.getEventID() + ")") + ", so it "
+                    + "cannot be reported in a partial batch response. Lambda always sends one: check that the "
+                    + "event really comes from a DynamoDB Streams event source mapping.");
+        }
+        String sequenceNumber = r.getDynamodb().getSequenceNumber();
+        Instant created = r.getDynamodb().getApproximateCreationDateTime() == null ? null
+                : r.getDynamodb().getApproximateCreationDateTime().toInstant();
+        return new StreamRecord<>(r, ByteBuffer.wrap(json(r)), partitionKey(r, sequenceNumber),
+                shardIdFor(r.getEventSourceARN()), r.getEventSourceARN(), sequenceNumber,
+                StreamRecord.NO_SUB_SEQUENCE, created, r.getEventID());
+    }
+
+    /** The decoder's input: the record's fields, unvalidated. */
+    public static RawChange rawChange(StreamRecord<DynamodbEvent.DynamodbStreamRecord> record) {
+        DynamodbEvent.DynamodbStreamRecord r = record.payload();
+        var d = r.getDynamodb();
+        Identity id = r.getUserIdentity();
+        return new RawChange(r.getEventName(), r.getEventID(), tableName(r.getEventSourceARN()), r.getAwsRegion(),
+                d.getKeys(), d.getNewImage(), d.getOldImage(), d.getStreamViewType(),
+                record.approximateArrivalTime(), record.sequenceNumber(), d.getSizeBytes(),
+                id == null ? null : id.getType(), id == null ? null : id.getPrincipalId());
+    }
+
+    // A record whose keys cannot be read still needs an ordering key: it gets one of its own (it fails to decode,
+    // non-retryably, so it never holds up an item's other changes for long).
+    private static String partitionKey(DynamodbEvent.DynamodbStreamRecord r, String sequenceNumber) {
+        try {
+            if (r.getDynamodb().getKeys() != null && !r.getDynamodb().getKeys().isEmpty()) {
+                return AttributeValues.canonicalKey(AttributeValues.toSdkV2(r.getDynamodb().getKeys(), "Keys"));
+            }
+        } catch (RuntimeException e) {
+            // falls through: the decoder reports the problem with the record
+        }
+        return "unreadable-keys/" + sequenceNumber;
+    }
+
+    private static byte[] json(DynamodbEvent.DynamodbStreamRecord r) {
+        try {
+            return DynamoDbJson.lambdaRecordJson(r);
+        } catch (RuntimeException e) {
+            // Never lose the record: the event model's own rendering still holds every field.
+            return r.toString().getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * {@code stream/<label>} from {@code arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>}, or
+     * {@link #UNKNOWN_SHARD}.
+     */
+    public static String shardIdFor(String streamArn) {
+        if (streamArn != null) {
+            int at = streamArn.indexOf("/stream/");
+            if (at >= 0 && at + 8 < streamArn.length()) {
+                return streamArn.substring(at + 1);
+            }
+        }
+        return UNKNOWN_SHARD;
+    }
+
+    /** The table name from a DynamoDB stream (or table) ARN, or null. */
+    public static String tableName(String arn) {
+        if (arn == null) {
+            return null;
+        }
+        int at = arn.indexOf(":table/");
+        if (at < 0) {
+            return null;
+        }
+        int start = at + 7;
+        int end = arn.indexOf('/', start);
+        return end < 0 ? arn.substring(start) : arn.substring(start, end);
+    }
+}

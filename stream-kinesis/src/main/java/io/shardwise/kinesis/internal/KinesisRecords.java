@@ -1,0 +1,125 @@
+package io.shardwise.kinesis.internal;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import io.shardwise.core.StreamProcessingException;
+import io.shardwise.core.StreamRecord;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns the records of a Lambda Kinesis event into the engine's {@link StreamRecord}s, unpacking KPL aggregates.
+ *
+ * <p>Each event record's fields map as: {@code kinesis.data} → data and raw payload, {@code kinesis.partitionKey}
+ * → partition key, the part of {@code eventID} ({@code shardId:sequenceNumber}) before the colon → shard id,
+ * {@code eventSourceARN} → source ARN, {@code kinesis.sequenceNumber} → sequence number,
+ * {@code kinesis.approximateArrivalTimestamp} → arrival time, {@code eventID} → event id.
+ *
+ * <p>A KPL aggregate becomes one record per user record, each with its own partition key and data and
+ * {@code subSequenceNumber} = its index, and the outer sequence number (the only one Lambda can checkpoint). An
+ * aggregate that does not parse stays one record with {@link StreamRecord#NO_SUB_SEQUENCE}: {@link KplAwareDecoder}
+ * then fails its decoding with the precise reason, so the engine parks it whole. Nothing is dropped here.
+ *
+ * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html">Lambda: Kinesis event shape</a>
+ */
+public final class KinesisRecords {
+
+    private KinesisRecords() {
+    }
+
+    /**
+     * Maps an event's records, in order.
+     *
+     * @param records         the event's {@code Records} (null or empty: no records)
+     * @param deaggregate     whether to unpack KPL aggregates
+     * @param expectedShardId the shard the event says it is for (tumbling-window events carry it), or null
+     * @throws StreamProcessingException naming the record and field when the event is malformed (a null record or
+     *                                   a missing field Lambda always sends, records of several shards): the batch
+     *                                   cannot be reported on record by record, so it fails as a whole
+     */
+    public static List<StreamRecord<ByteBuffer>> toStreamRecords(List<KinesisEvent.KinesisEventRecord> records,
+                                                                 boolean deaggregate, String expectedShardId) {
+        if (records == null || records.isEmpty()) {
+            return List.of();
+        }
+        List<StreamRecord<ByteBuffer>> out = new ArrayList<>(records.size());
+        String shardOfBatch = expectedShardId;
+        for (int i = 0; i < records.size(); i++) {
+            KinesisEvent.KinesisEventRecord r = records.get(i);
+            String where = "Records[" + i + "]";
+            if (r == null) {
+                throw malformed(where + " is null");
+            }
+            KinesisEvent.Record k = r.getKinesis();
+            if (k == null) {
+                throw malformed(where + ".kinesis is null (eventID " + r.getEventID() + ")");
+            }
+            String sequenceNumber = required(k.getSequenceNumber(), where + ".kinesis.sequenceNumber");
+            String partitionKey = required(k.getPartitionKey(), where + ".kinesis.partitionKey");
+            String eventId = required(r.getEventID(), where + ".eventID");
+            String sourceArn = required(r.getEventSourceARN(), where + ".eventSourceARN");
+            String shardId = shardIdOf(eventId, where);
+            if (shardOfBatch == null) {
+                shardOfBatch = shardId;
+            } else if (!shardOfBatch.equals(shardId)) {
+                throw malformed(where + " is from shard " + shardId + " but the batch is for shard " + shardOfBatch
+                        + ": Lambda delivers one shard per event, so the batch cannot be ordered");
+            }
+            ByteBuffer data = k.getData();
+            if (data == null) {
+                throw malformed(where + ".kinesis.data is null (sequence number " + sequenceNumber + ")");
+            }
+            // slice(): StreamRecord hands out views positioned at zero, so the bytes must start at index zero.
+            ByteBuffer bytes = Buffers.readOnlySlice(data);
+            Instant arrival = k.getApproximateArrivalTimestamp() == null ? null
+                    : k.getApproximateArrivalTimestamp().toInstant();
+            if (deaggregate && KplAggregate.looksAggregated(bytes)) {
+                List<KplAggregate.UserRecord> users = tryParse(bytes);
+                if (users != null) {
+                    for (int sub = 0; sub < users.size(); sub++) {
+                        KplAggregate.UserRecord u = users.get(sub);
+                        out.add(new StreamRecord<>(u.data(), u.data(), u.partitionKey(), shardId, sourceArn,
+                                sequenceNumber, sub, arrival, eventId));
+                    }
+                    continue;
+                }
+                // Corrupt: kept whole; its decoding fails (KplAwareDecoder) and the engine parks it.
+            }
+            out.add(new StreamRecord<>(bytes, bytes, partitionKey, shardId, sourceArn, sequenceNumber,
+                    StreamRecord.NO_SUB_SEQUENCE, arrival, eventId));
+        }
+        return out;
+    }
+
+    /** The shard id: the part of {@code eventID} before the first colon. */
+    static String shardIdOf(String eventId, String where) {
+        int colon = eventId.indexOf(':');
+        if (colon <= 0) {
+            throw malformed(where + ".eventID is '" + eventId + "', expected 'shardId:sequenceNumber' "
+                    + "(e.g. shardId-000000000000:4954...)");
+        }
+        return eventId.substring(0, colon);
+    }
+
+    private static List<KplAggregate.UserRecord> tryParse(ByteBuffer bytes) {
+        try {
+            return KplAggregate.parse(bytes);
+        } catch (KplFormatException e) {
+            return null;
+        }
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isEmpty()) {
+            throw malformed(field + " is " + (value == null ? "null" : "empty"));
+        }
+        return value;
+    }
+
+    private static StreamProcessingException malformed(String detail) {
+        return new StreamProcessingException("Malformed Kinesis event: " + detail + ". Lambda never sends such an event; check what "
+                + "built it. The whole batch fails, so nothing is skipped.");
+    }
+}

@@ -1,0 +1,30 @@
+package io.shardwise.kinesis.internal;
+
+import java.util.regex.Pattern;
+
+/**
+ * Keeps payload out of error messages. Jackson and JDK parsers quote the offending input in their messages
+ * ({@code Unrecognized token 'abc'}, {@code from String "4111-..."}, {@code For input string: "x"}); those messages
+ * end up in failure log lines and parked-record metadata, which must not carry payload unless the user asks for it
+ * (SPEC §7). Quoted segments are replaced with {@code …}; type names in backticks are kept. Best effort: the
+ * original message stays available in the exception's cause.
+ */
+public final class Redaction {
+    private static final Pattern SINGLE = Pattern.compile("'[^'\\n]*'");
+    private static final Pattern DOUBLE = Pattern.compile("\"[^\"\\n]*\"");
+    /** Jackson names an unexpected character by its code too: {@code ('x' (code 120))}. */
+    private static final Pattern CHAR_CODE = Pattern.compile("\\(code \\d+\\)");
+
+    private Redaction() {
+    }
+
+    /** {@code message} with every quoted segment replaced by a quoted ellipsis; null stays null. */
+    public static String quotedValues(String message) {
+        if (message == null) {
+            return null;
+        }
+        String s = DOUBLE.matcher(message).replaceAll("\"…\"");
+        s = CHAR_CODE.matcher(s).replaceAll("(code …)");
+        return SINGLE.matcher(s).replaceAll("'…'");
+    }
+}
