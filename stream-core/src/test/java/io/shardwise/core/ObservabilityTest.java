@@ -32,6 +32,7 @@ class ObservabilityTest {
         appender.start();
         for (Logger l : List.of(batchLog, recordLog)) {
             l.setLevel(Level.INFO);
+            l.setAdditive(false); // captured here, not printed
             l.addAppender(appender);
         }
     }
@@ -41,6 +42,7 @@ class ObservabilityTest {
         for (Logger l : List.of(batchLog, recordLog)) {
             l.detachAppender(appender);
             l.setLevel(null);
+            l.setAdditive(true);
         }
     }
 

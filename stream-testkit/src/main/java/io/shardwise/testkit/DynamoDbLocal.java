@@ -17,26 +17,26 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  */
 public interface DynamoDbLocal extends AutoCloseable {
 
-  /** The HTTP endpoint, e.g. {@code http://127.0.0.1:40123}; use it as the SDK's {@code endpointOverride}. */
-  URI endpoint();
+    /** The HTTP endpoint, e.g. {@code http://127.0.0.1:40123}; use it as the SDK's {@code endpointOverride}. */
+    URI endpoint();
 
-  /**
-   * A shared {@link DynamoDbClient} for {@link #endpoint()}, with dummy static credentials and region
-   * {@code us-east-1} (see {@link LocalAwsClients}). Owned by this handle: do not close it.
-   */
-  DynamoDbClient client();
+    /**
+     * A shared {@link DynamoDbClient} for {@link #endpoint()}, with dummy static credentials and region
+     * {@code us-east-1} (see {@link LocalAwsClients}). Owned by this handle: do not close it.
+     */
+    DynamoDbClient client();
 
-  /** A shared {@link DynamoDbStreamsClient} for {@link #endpoint()}; owned by this handle, do not close it. */
-  DynamoDbStreamsClient streamsClient();
+    /** A shared {@link DynamoDbStreamsClient} for {@link #endpoint()}; owned by this handle, do not close it. */
+    DynamoDbStreamsClient streamsClient();
 
-  /** Whether the server is still running (false once {@link #close()} or the JVM shutdown hook stopped it). */
-  boolean isRunning();
+    /** Whether the server is still running (false once {@link #close()} or the JVM shutdown hook stopped it). */
+    boolean isRunning();
 
-  /**
-   * Stops the server and closes the shared clients. Idempotent. Because the instance is shared per JVM,
-   * this stops it for every user in the JVM; the next {@link LocalEmulators#dynamoDb()} starts a fresh one.
-   * You do not have to call it: a JVM shutdown hook stops it anyway.
-   */
-  @Override
-  void close();
+    /**
+     * Stops the server and closes the shared clients. Idempotent. Because the instance is shared per JVM,
+     * this stops it for every user in the JVM; the next {@link LocalEmulators#dynamoDb()} starts a fresh one.
+     * You do not have to call it: a JVM shutdown hook stops it anyway.
+     */
+    @Override
+    void close();
 }

@@ -6,18 +6,18 @@ package io.shardwise.testkit;
  */
 public class EmulatorException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** @param message what went wrong and what to do about it */
-  public EmulatorException(String message) {
-    super(message);
-  }
+    /** @param message what went wrong and what to do about it */
+    public EmulatorException(String message) {
+        super(message);
+    }
 
-  /**
-   * @param message what went wrong and what to do about it
-   * @param cause the underlying failure
-   */
-  public EmulatorException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /**
+     * @param message what went wrong and what to do about it
+     * @param cause the underlying failure
+     */
+    public EmulatorException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

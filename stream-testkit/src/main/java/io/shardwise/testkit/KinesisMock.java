@@ -17,24 +17,24 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 public interface KinesisMock extends AutoCloseable {
 
-  /** The plain-HTTP endpoint, e.g. {@code http://127.0.0.1:40124}; use it as the SDK's {@code endpointOverride}. */
-  URI endpoint();
+    /** The plain-HTTP endpoint, e.g. {@code http://127.0.0.1:40124}; use it as the SDK's {@code endpointOverride}. */
+    URI endpoint();
 
-  /**
-   * A shared {@link KinesisClient} for {@link #endpoint()}, built by {@link LocalAwsClients#kinesis(URI)}.
-   * Owned by this handle: do not close it.
-   */
-  KinesisClient client();
+    /**
+     * A shared {@link KinesisClient} for {@link #endpoint()}, built by {@link LocalAwsClients#kinesis(URI)}.
+     * Owned by this handle: do not close it.
+     */
+    KinesisClient client();
 
-  /** Whether the node process is still alive. */
-  boolean isRunning();
+    /** Whether the node process is still alive. */
+    boolean isRunning();
 
-  /**
-   * Stops the node process (and any process it started) and closes the shared client. Idempotent. Because the
-   * instance is shared per JVM, this stops it for every user in the JVM; the next {@link LocalEmulators#kinesis()}
-   * starts a fresh one. You do not have to call it: a JVM shutdown hook stops it anyway, and the node process
-   * also exits by itself when this JVM dies without running its hooks.
-   */
-  @Override
-  void close();
+    /**
+     * Stops the node process (and any process it started) and closes the shared client. Idempotent. Because the
+     * instance is shared per JVM, this stops it for every user in the JVM; the next {@link LocalEmulators#kinesis()}
+     * starts a fresh one. You do not have to call it: a JVM shutdown hook stops it anyway, and the node process
+     * also exits by itself when this JVM dies without running its hooks.
+     */
+    @Override
+    void close();
 }

@@ -28,78 +28,78 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 public final class LocalAwsClients {
 
-  /** The region every local client uses. */
-  public static final Region REGION = Region.US_EAST_1;
+    /** The region every local client uses. */
+    public static final Region REGION = Region.US_EAST_1;
 
-  /** The dummy credentials' access key id and secret. */
-  public static final String DUMMY_KEY = "test";
+    /** The dummy credentials' access key id and secret. */
+    public static final String DUMMY_KEY = "test";
 
-  /** The JVM-wide SDK setting that switches the Kinesis client from CBOR to JSON. */
-  public static final String CBOR_PROPERTY = "aws.cborEnabled";
+    /** The JVM-wide SDK setting that switches the Kinesis client from CBOR to JSON. */
+    public static final String CBOR_PROPERTY = "aws.cborEnabled";
 
-  private LocalAwsClients() {}
+    private LocalAwsClients() {}
 
-  /** The static dummy credentials ({@code test}/{@code test}). */
-  public static StaticCredentialsProvider credentials() {
-    return StaticCredentialsProvider.create(AwsBasicCredentials.create(DUMMY_KEY, DUMMY_KEY));
-  }
-
-  /** A new {@link DynamoDbClient} for {@code endpoint}; the caller closes it. */
-  public static DynamoDbClient dynamoDb(URI endpoint) {
-    return DynamoDbClient.builder()
-        .endpointOverride(Objects.requireNonNull(endpoint, "endpoint"))
-        .region(REGION)
-        .credentialsProvider(credentials())
-        .httpClientBuilder(httpClient())
-        .overrideConfiguration(overrides())
-        .build();
-  }
-
-  /** A new {@link DynamoDbStreamsClient} for {@code endpoint}; the caller closes it. */
-  public static DynamoDbStreamsClient dynamoDbStreams(URI endpoint) {
-    return DynamoDbStreamsClient.builder()
-        .endpointOverride(Objects.requireNonNull(endpoint, "endpoint"))
-        .region(REGION)
-        .credentialsProvider(credentials())
-        .httpClientBuilder(httpClient())
-        .overrideConfiguration(overrides())
-        .build();
-  }
-
-  /**
-   * A new {@link KinesisClient} for {@code endpoint}; the caller closes it. Disables CBOR JVM-wide unless it was
-   * configured explicitly (see the class comment).
-   */
-  public static KinesisClient kinesis(URI endpoint) {
-    disableCborUnlessConfigured();
-    return KinesisClient.builder()
-        .endpointOverride(Objects.requireNonNull(endpoint, "endpoint"))
-        .region(REGION)
-        .credentialsProvider(credentials())
-        .httpClientBuilder(httpClient())
-        .overrideConfiguration(overrides())
-        .build();
-  }
-
-  /**
-   * Sets {@code aws.cborEnabled=false} unless the system property or the {@code CBOR_ENABLED} environment
-   * variable is already set. Call it before building your own Kinesis client for kinesis-mock.
-   */
-  public static void disableCborUnlessConfigured() {
-    synchronized (LocalAwsClients.class) {
-      if (System.getProperty(CBOR_PROPERTY) == null && System.getenv("CBOR_ENABLED") == null) {
-        System.setProperty(CBOR_PROPERTY, "false");
-      }
+    /** The static dummy credentials ({@code test}/{@code test}). */
+    public static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(DUMMY_KEY, DUMMY_KEY));
     }
-  }
 
-  private static UrlConnectionHttpClient.Builder httpClient() {
-    return UrlConnectionHttpClient.builder()
-        .connectionTimeout(Duration.ofSeconds(5))
-        .socketTimeout(Duration.ofSeconds(30));
-  }
+    /** A new {@link DynamoDbClient} for {@code endpoint}; the caller closes it. */
+    public static DynamoDbClient dynamoDb(URI endpoint) {
+        return DynamoDbClient.builder()
+                .endpointOverride(Objects.requireNonNull(endpoint, "endpoint"))
+                .region(REGION)
+                .credentialsProvider(credentials())
+                .httpClientBuilder(httpClient())
+                .overrideConfiguration(overrides())
+                .build();
+    }
 
-  private static ClientOverrideConfiguration overrides() {
-    return ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(60)).build();
-  }
+    /** A new {@link DynamoDbStreamsClient} for {@code endpoint}; the caller closes it. */
+    public static DynamoDbStreamsClient dynamoDbStreams(URI endpoint) {
+        return DynamoDbStreamsClient.builder()
+                .endpointOverride(Objects.requireNonNull(endpoint, "endpoint"))
+                .region(REGION)
+                .credentialsProvider(credentials())
+                .httpClientBuilder(httpClient())
+                .overrideConfiguration(overrides())
+                .build();
+    }
+
+    /**
+     * A new {@link KinesisClient} for {@code endpoint}; the caller closes it. Disables CBOR JVM-wide unless it was
+     * configured explicitly (see the class comment).
+     */
+    public static KinesisClient kinesis(URI endpoint) {
+        disableCborUnlessConfigured();
+        return KinesisClient.builder()
+                .endpointOverride(Objects.requireNonNull(endpoint, "endpoint"))
+                .region(REGION)
+                .credentialsProvider(credentials())
+                .httpClientBuilder(httpClient())
+                .overrideConfiguration(overrides())
+                .build();
+    }
+
+    /**
+     * Sets {@code aws.cborEnabled=false} unless the system property or the {@code CBOR_ENABLED} environment
+     * variable is already set. Call it before building your own Kinesis client for kinesis-mock.
+     */
+    public static void disableCborUnlessConfigured() {
+        synchronized (LocalAwsClients.class) {
+            if (System.getProperty(CBOR_PROPERTY) == null && System.getenv("CBOR_ENABLED") == null) {
+                System.setProperty(CBOR_PROPERTY, "false");
+            }
+        }
+    }
+
+    private static UrlConnectionHttpClient.Builder httpClient() {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(Duration.ofSeconds(30));
+    }
+
+    private static ClientOverrideConfiguration overrides() {
+        return ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(60)).build();
+    }
 }

@@ -30,41 +30,41 @@ import io.shardwise.testkit.internal.SharedInstance;
  */
 public final class LocalEmulators {
 
-  private static final SharedInstance<DynamoDbLocalServer> DYNAMODB =
-      new SharedInstance<>("dynamodb-local", DynamoDbLocalServer::start, DynamoDbLocalServer::isRunning);
-  private static final SharedInstance<KinesisMockProcess> KINESIS =
-      new SharedInstance<>("kinesis-mock", KinesisMockProcess::start, KinesisMockProcess::isRunning);
+    private static final SharedInstance<DynamoDbLocalServer> DYNAMODB =
+            new SharedInstance<>("dynamodb-local", DynamoDbLocalServer::start, DynamoDbLocalServer::isRunning);
+    private static final SharedInstance<KinesisMockProcess> KINESIS =
+            new SharedInstance<>("kinesis-mock", KinesisMockProcess::start, KinesisMockProcess::isRunning);
 
-  private LocalEmulators() {}
+    private LocalEmulators() {}
 
-  /**
-   * The JVM's DynamoDB Local, started on first call (about a second). Returns the same instance until it is
-   * closed; after that, starts a new, empty one.
-   *
-   * @throws EmulatorException if it cannot start
-   */
-  public static DynamoDbLocal dynamoDb() {
-    return DYNAMODB.get();
-  }
-
-  /**
-   * The JVM's kinesis-mock, started on first call (about a second once installed; the first install with
-   * {@code npm ci} needs the npm registry). Returns the same instance until it is closed or its process dies;
-   * after that, starts a new, empty one.
-   *
-   * @throws EmulatorException if Node.js 18+ is missing, kinesis-mock cannot be installed, or it does not start;
-   *     the message says what to install or set
-   */
-  public static KinesisMock kinesis() {
-    return KINESIS.get();
-  }
-
-  /** Stops both emulators if they are running (the shutdown hook does the same at JVM exit). Idempotent. */
-  public static void stopAll() {
-    try {
-      KINESIS.stop();
-    } finally {
-      DYNAMODB.stop();
+    /**
+     * The JVM's DynamoDB Local, started on first call (about a second). Returns the same instance until it is
+     * closed; after that, starts a new, empty one.
+     *
+     * @throws EmulatorException if it cannot start
+     */
+    public static DynamoDbLocal dynamoDb() {
+        return DYNAMODB.get();
     }
-  }
+
+    /**
+     * The JVM's kinesis-mock, started on first call (about a second once installed; the first install with
+     * {@code npm ci} needs the npm registry). Returns the same instance until it is closed or its process dies;
+     * after that, starts a new, empty one.
+     *
+     * @throws EmulatorException if Node.js 18+ is missing, kinesis-mock cannot be installed, or it does not start;
+     *     the message says what to install or set
+     */
+    public static KinesisMock kinesis() {
+        return KINESIS.get();
+    }
+
+    /** Stops both emulators if they are running (the shutdown hook does the same at JVM exit). Idempotent. */
+    public static void stopAll() {
+        try {
+            KINESIS.stop();
+        } finally {
+            DYNAMODB.stop();
+        }
+    }
 }

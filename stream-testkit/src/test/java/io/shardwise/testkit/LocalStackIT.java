@@ -20,46 +20,46 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 @Testcontainers(disabledWithoutDocker = true)
 class LocalStackIT {
 
-  /** Pinned: the 4.x community image needs no auth token. */
-  static final DockerImageName IMAGE = DockerImageName.parse("localstack/localstack:4.7.0");
+    /** Pinned: the 4.x community image needs no auth token. */
+    static final DockerImageName IMAGE = DockerImageName.parse("localstack/localstack:4.7.0");
 
-  @Container
-  static final LocalStackContainer LOCALSTACK =
-      new LocalStackContainer(IMAGE).withServices(Service.KINESIS, Service.DYNAMODB, Service.DYNAMODB_STREAMS);
+    @Container
+    static final LocalStackContainer LOCALSTACK =
+            new LocalStackContainer(IMAGE).withServices(Service.KINESIS, Service.DYNAMODB, Service.DYNAMODB_STREAMS);
 
-  static KinesisClient kinesis;
-  static DynamoDbClient dynamoDb;
-  static DynamoDbStreamsClient streams;
+    static KinesisClient kinesis;
+    static DynamoDbClient dynamoDb;
+    static DynamoDbStreamsClient streams;
 
-  @BeforeAll
-  static void clients() {
-    URI endpoint = LOCALSTACK.getEndpoint();
-    kinesis = LocalAwsClients.kinesis(endpoint);
-    dynamoDb = LocalAwsClients.dynamoDb(endpoint);
-    streams = LocalAwsClients.dynamoDbStreams(endpoint);
-  }
-
-  @AfterAll
-  static void closeClients() {
-    if (kinesis != null) {
-      kinesis.close();
-      dynamoDb.close();
-      streams.close();
+    @BeforeAll
+    static void clients() {
+        URI endpoint = LOCALSTACK.getEndpoint();
+        kinesis = LocalAwsClients.kinesis(endpoint);
+        dynamoDb = LocalAwsClients.dynamoDb(endpoint);
+        streams = LocalAwsClients.dynamoDbStreams(endpoint);
     }
-  }
 
-  @Test
-  void kinesisTwoShardsReadBackInOrderPerShard() {
-    EmulatorSmokeScenario.kinesisTwoShardsOrderedPerShard(kinesis);
-  }
+    @AfterAll
+    static void closeClients() {
+        if (kinesis != null) {
+            kinesis.close();
+            dynamoDb.close();
+            streams.close();
+        }
+    }
 
-  @Test
-  void dynamoDbStreamHasInsertModifyRemoveWithImages() {
-    EmulatorSmokeScenario.dynamoDbStreamInsertModifyRemove(dynamoDb, streams);
-  }
+    @Test
+    void kinesisTwoShardsReadBackInOrderPerShard() {
+        EmulatorSmokeScenario.kinesisTwoShardsOrderedPerShard(kinesis);
+    }
 
-  @Test
-  void conditionalPutFailsTheSecondTime() {
-    EmulatorSmokeScenario.conditionalPutFailsSecondTime(dynamoDb);
-  }
+    @Test
+    void dynamoDbStreamHasInsertModifyRemoveWithImages() {
+        EmulatorSmokeScenario.dynamoDbStreamInsertModifyRemove(dynamoDb, streams);
+    }
+
+    @Test
+    void conditionalPutFailsTheSecondTime() {
+        EmulatorSmokeScenario.conditionalPutFailsSecondTime(dynamoDb);
+    }
 }

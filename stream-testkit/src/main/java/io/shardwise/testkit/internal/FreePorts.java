@@ -12,30 +12,30 @@ import java.net.ServerSocket;
  */
 final class FreePorts {
 
-  private FreePorts() {}
+    private FreePorts() {}
 
-  /** {@code count} distinct ports that were free on 127.0.0.1 a moment ago. */
-  static int[] take(int count) {
-    ServerSocket[] sockets = new ServerSocket[count];
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket(0, 1, InetAddress.getByName(Loopback.HOST));
-        ports[i] = sockets[i].getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not find a free port on " + Loopback.HOST, e);
-    } finally {
-      for (ServerSocket s : sockets) {
-        if (s != null) {
-          try {
-            s.close();
-          } catch (IOException ignored) {
-            // nothing to do
-          }
+    /** {@code count} distinct ports that were free on 127.0.0.1 a moment ago. */
+    static int[] take(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getByName(Loopback.HOST));
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not find a free port on " + Loopback.HOST, e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // nothing to do
+                    }
+                }
+            }
         }
-      }
     }
-  }
 }

@@ -1,0 +1,213 @@
+package io.shardwise.testkit.junit;
+
+import io.shardwise.testkit.LocalAwsClients;
+import io.shardwise.testkit.LocalEmulators;
+import java.net.URI;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * A JUnit 5 extension for testing stream consumers locally: injects {@link KinesisClient},
+ * {@link DynamoDbClient}, {@link DynamoDbStreamsClient} and a {@link LocalStreams} into test and lifecycle
+ * methods (and constructors).
+ *
+ * <pre>{@code
+ * @ExtendWith(LocalStreamsExtension.class)
+ * class OrderHandlerIT {
+ *   @Test
+ *   void totalsOrders(LocalStreams streams) {
+ *     TestStream stream = streams.createStream(2);
+ *     EventSourceMappingRunner runner =
+ *         streams.runKinesis(stream, EventSourceMapping.builder().batchSize(10).build(), new OrderHandler());
+ *     stream.put("customer-1", "{\"amount\":3}");
+ *     runner.awaitDrained(Duration.ofSeconds(10));
+ *     …
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>By default (and with {@code @ExtendWith}) the back-end is the embedded emulators of {@link LocalEmulators}:
+ * each starts on first use, once per JVM (kinesis-mock only when a test asks for Kinesis). With
+ * {@code @RegisterExtension static LocalStreamsExtension ext = LocalStreamsExtension.endpoints(kinesis, dynamoDb);}
+ * the clients point at other endpoints instead — LocalStack, or anything speaking the AWS APIs — with dummy
+ * credentials and region {@code us-east-1} (see {@link LocalAwsClients}).
+ *
+ * <p>The clients are shared and must not be closed by tests. A {@link LocalStreams} parameter belongs to the test
+ * (or, in {@code @BeforeAll}, to the class): what it created is deleted and its runners are closed when that
+ * ends. Thread-safe: works with JUnit's parallel execution.
+ */
+public final class LocalStreamsExtension implements ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(LocalStreamsExtension.class);
+    private static final Set<Class<?>> SUPPORTED =
+            Set.of(KinesisClient.class, DynamoDbClient.class, DynamoDbStreamsClient.class, LocalStreams.class);
+
+    private final Backend backend;
+
+    /** The embedded emulators (what {@code @ExtendWith(LocalStreamsExtension.class)} uses). */
+    public LocalStreamsExtension() {
+        this(new EmbeddedBackend());
+    }
+
+    private LocalStreamsExtension(Backend backend) {
+        this.backend = backend;
+    }
+
+    /** The embedded emulators: DynamoDB Local in this JVM and kinesis-mock under node, each started on first use. */
+    public static LocalStreamsExtension embedded() {
+        return new LocalStreamsExtension();
+    }
+
+    /**
+     * Clients for the given endpoints (for example LocalStack's, which serves both) with dummy credentials. The
+     * clients are built on first use and closed when the JVM exits.
+     */
+    public static LocalStreamsExtension endpoints(URI kinesisEndpoint, URI dynamoDbEndpoint) {
+        return new LocalStreamsExtension(new EndpointBackend(kinesisEndpoint, dynamoDbEndpoint));
+    }
+
+    /** The Kinesis client of the back-end (starts kinesis-mock if needed); shared, do not close. */
+    public KinesisClient kinesis() {
+        return backend.kinesis();
+    }
+
+    /** The DynamoDB client of the back-end (starts DynamoDB Local if needed); shared, do not close. */
+    public DynamoDbClient dynamoDb() {
+        return backend.dynamoDb();
+    }
+
+    /** The DynamoDB Streams client of the back-end; shared, do not close. */
+    public DynamoDbStreamsClient dynamoDbStreams() {
+        return backend.dynamoDbStreams();
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return SUPPORTED.contains(parameter.getParameter().getType());
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        try {
+            if (type == KinesisClient.class) {
+                return kinesis();
+            } else if (type == DynamoDbClient.class) {
+                return dynamoDb();
+            } else if (type == DynamoDbStreamsClient.class) {
+                return dynamoDbStreams();
+            }
+            // One LocalStreams per extension context (test method, or class for @BeforeAll), closed with it.
+            return context
+                    .getStore(NAMESPACE)
+                    .getOrComputeIfAbsent(
+                            LocalStreams.class.getName() + "@" + System.identityHashCode(this),
+                            key -> new ClosingLocalStreams(new LocalStreams(backend::kinesis, backend::dynamoDb,
+                                    backend::dynamoDbStreams)),
+                            ClosingLocalStreams.class)
+                    .streams;
+        } catch (RuntimeException e) {
+            throw new ParameterResolutionException("could not provide a " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes the LocalStreams when its extension context ends. */
+    private record ClosingLocalStreams(LocalStreams streams) implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() {
+            streams.close();
+        }
+    }
+
+    private interface Backend {
+        KinesisClient kinesis();
+
+        DynamoDbClient dynamoDb();
+
+        DynamoDbStreamsClient dynamoDbStreams();
+    }
+
+    private static final class EmbeddedBackend implements Backend {
+        @Override
+        public KinesisClient kinesis() {
+            return LocalEmulators.kinesis().client();
+        }
+
+        @Override
+        public DynamoDbClient dynamoDb() {
+            return LocalEmulators.dynamoDb().client();
+        }
+
+        @Override
+        public DynamoDbStreamsClient dynamoDbStreams() {
+            return LocalEmulators.dynamoDb().streamsClient();
+        }
+    }
+
+    private static final class EndpointBackend implements Backend {
+        private final Lazy<KinesisClient> kinesis;
+        private final Lazy<DynamoDbClient> dynamoDb;
+        private final Lazy<DynamoDbStreamsClient> streams;
+
+        EndpointBackend(URI kinesisEndpoint, URI dynamoDbEndpoint) {
+            Objects.requireNonNull(kinesisEndpoint, "kinesisEndpoint");
+            Objects.requireNonNull(dynamoDbEndpoint, "dynamoDbEndpoint");
+            kinesis = new Lazy<>(() -> LocalAwsClients.kinesis(kinesisEndpoint));
+            dynamoDb = new Lazy<>(() -> LocalAwsClients.dynamoDb(dynamoDbEndpoint));
+            streams = new Lazy<>(() -> LocalAwsClients.dynamoDbStreams(dynamoDbEndpoint));
+        }
+
+        @Override
+        public KinesisClient kinesis() {
+            return kinesis.get();
+        }
+
+        @Override
+        public DynamoDbClient dynamoDb() {
+            return dynamoDb.get();
+        }
+
+        @Override
+        public DynamoDbStreamsClient dynamoDbStreams() {
+            return streams.get();
+        }
+    }
+
+    /** A client built on first use and closed at JVM exit. */
+    private static final class Lazy<T extends AutoCloseable> {
+        private final Supplier<T> factory;
+        private T value;
+
+        Lazy(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        synchronized T get() {
+            if (value == null) {
+                T created = factory.get();
+                Runtime.getRuntime()
+                        .addShutdownHook(
+                                new Thread(
+                                        () -> {
+                                            try {
+                                                created.close();
+                                            } catch (Exception ignored) {
+                                                // the JVM is exiting
+                                            }
+                                        },
+                                        "local-streams-client-close"));
+                value = created;
+            }
+            return value;
+        }
+    }
+}
