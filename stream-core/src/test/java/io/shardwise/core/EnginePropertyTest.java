@@ -32,10 +32,12 @@ class EnginePropertyTest {
 
     @Provide
     Arbitrary<String> modes() {
-        return Arbitraries.of("stop", "stop-dedup", "isolate", "parallel-stop", "parallel-isolate");
+        return Arbitraries.of("stop", "stop-dedup", "isolate", "parallel-stop", "parallel-isolate",
+                "watermark", "watermark-isolate", "parallel-watermark",
+                "transactional", "transactional-isolate", "parallel-transactional");
     }
 
-    @Property(tries = 300)
+    @Property(tries = 500)
     void responsesAreValidOrderIsKeptAndNothingIsLost(@ForAll("scripts") List<Integer> script,
                                                       @ForAll @IntRange(min = 1, max = 5) int keys,
                                                       @ForAll @IntRange(min = 1, max = 15) int batchSize,
@@ -57,6 +59,12 @@ class EnginePropertyTest {
                 .maxAttempts(3);
         if (!mode.equals("stop")) {
             cfg.dedupStore(new InMemoryDedupStore());
+        }
+        if (mode.contains("watermark")) {
+            cfg.dedupMode(io.shardwise.core.dedup.DedupMode.WATERMARK);
+        }
+        if (mode.contains("transactional")) {
+            cfg.dedupMode(io.shardwise.core.dedup.DedupMode.TRANSACTIONAL);
         }
         if (mode.endsWith("isolate")) {
             cfg.failureMode(FailureMode.ISOLATE_PARTITION_KEY);

@@ -215,6 +215,8 @@ class EngineTest {
         assertThat(outcomes(r)).containsExactly(Outcome.PROCESSED, Outcome.PARKED, Outcome.PROCESSED);
         assertThat(seen).containsExactly("n=1", "n=3");
         assertThat(new String(sink.parked.get(0).payload(), StandardCharsets.UTF_8)).isEqualTo("not-a-number");
+        assertThat(sink.parked.get(0).errorClass()).as("the decoder's own exception, not an internal wrapper")
+                .isEqualTo(NumberFormatException.class.getName());
         assertThat(sink.parked.get(0).errorMessage()).contains("Cannot decode the payload of shard "
                 + Records.SHARD + ", sequence number " + seq(1));
     }

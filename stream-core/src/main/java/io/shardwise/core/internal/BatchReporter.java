@@ -117,7 +117,7 @@ final class BatchReporter {
         line.put("partitionKey", record.partitionKey());
         line.put("attempts", attempts);
         if (error != null) {
-            line.put("errorClass", error.getClass().getName());
+            line.put("errorClass", errorClassOf(error));
             line.put("errorMessage", error.getMessage());
         }
         if (config.logPayloads()) {
@@ -130,10 +130,16 @@ final class BatchReporter {
         }
     }
 
+    /** DecodeException is the engine's internal wrapper: name the decoder's own exception, which users know. */
+    static String errorClassOf(Throwable error) {
+        Throwable named = error instanceof DecodeException && error.getCause() != null ? error.getCause() : error;
+        return named.getClass().getName();
+    }
+
     ParkedRecord parked(StreamRecord<?> r, Throwable error, int attempts, Instant now) {
         return new ParkedRecord(config.consumerName(), r.sourceArn(), r.shardId(), r.sequenceNumber(),
                 r.subSequenceNumber(), r.partitionKey(), r.approximateArrivalTime(), r.eventId(),
-                Base64.getEncoder().encodeToString(r.dataBytes()), error.getClass().getName(), error.getMessage(),
+                Base64.getEncoder().encodeToString(r.dataBytes()), errorClassOf(error), error.getMessage(),
                 attempts, now);
     }
 }
