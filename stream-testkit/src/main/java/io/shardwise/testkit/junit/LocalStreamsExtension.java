@@ -6,10 +6,13 @@ import java.net.URI;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.opentest4j.TestAbortedException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -44,7 +47,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * (or, in {@code @BeforeAll}, to the class): what it created is deleted and its runners are closed when that
  * ends. Thread-safe: works with JUnit's parallel execution.
  */
-public final class LocalStreamsExtension implements ParameterResolver {
+public final class LocalStreamsExtension implements ParameterResolver, ExecutionCondition {
 
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(LocalStreamsExtension.class);
@@ -75,6 +78,16 @@ public final class LocalStreamsExtension implements ParameterResolver {
         return new LocalStreamsExtension(new EndpointBackend(kinesisEndpoint, dynamoDbEndpoint));
     }
 
+    /**
+     * LocalStack in Docker, through Testcontainers (add {@code org.testcontainers:localstack} to your test
+     * dependencies): one container per JVM, started on first use, serving Kinesis, DynamoDB and DynamoDB Streams.
+     * Where no Docker engine runs, tests that use it are <em>skipped</em> (aborted with the reason), not failed,
+     * so one suite runs on laptops with and without Docker.
+     */
+    public static LocalStreamsExtension localStack() {
+        return new LocalStreamsExtension(new LocalStackBackend());
+    }
+
     /** The Kinesis client of the back-end (starts kinesis-mock if needed); shared, do not close. */
     public KinesisClient kinesis() {
         return backend.kinesis();
@@ -88,6 +101,14 @@ public final class LocalStreamsExtension implements ParameterResolver {
     /** The DynamoDB Streams client of the back-end; shared, do not close. */
     public DynamoDbStreamsClient dynamoDbStreams() {
         return backend.dynamoDbStreams();
+    }
+
+    /** Disables (skips, with the reason) the tests of a back-end that cannot run here, e.g. LocalStack without Docker. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        String reason = backend.unavailableReason();
+        return reason == null ? ConditionEvaluationResult.enabled("back-end available")
+                : ConditionEvaluationResult.disabled(reason);
     }
 
     @Override
@@ -129,6 +150,11 @@ public final class LocalStreamsExtension implements ParameterResolver {
     }
 
     private interface Backend {
+        /** Why this back-end cannot run here, or null when it can. */
+        default String unavailableReason() {
+            return null;
+        }
+
         KinesisClient kinesis();
 
         DynamoDbClient dynamoDb();
@@ -179,6 +205,65 @@ public final class LocalStreamsExtension implements ParameterResolver {
         @Override
         public DynamoDbStreamsClient dynamoDbStreams() {
             return streams.get();
+        }
+    }
+
+    /**
+     * LocalStack through Testcontainers. Testcontainers is referenced only from this class, so the extension
+     * loads without it on the class path.
+     */
+    private static final class LocalStackBackend implements Backend {
+        /** Pinned: the 4.x community image needs no auth token. */
+        static final String IMAGE = "localstack/localstack:4.7.0";
+        private static final Object LOCK = new Object();
+        private static EndpointBackend shared;
+
+        static final String NO_DOCKER = "LocalStack needs a Docker engine and none is reachable; use the embedded "
+                + "emulators (@ExtendWith(LocalStreamsExtension.class)) instead";
+
+        @Override
+        public String unavailableReason() {
+            return org.testcontainers.DockerClientFactory.instance().isDockerAvailable() ? null : NO_DOCKER;
+        }
+
+        private static EndpointBackend endpoints() {
+            synchronized (LOCK) {
+                if (shared == null) {
+                    if (!org.testcontainers.DockerClientFactory.instance().isDockerAvailable()) {
+                        throw new TestAbortedException(NO_DOCKER);
+                    }
+                    org.testcontainers.containers.localstack.LocalStackContainer container =
+                            new org.testcontainers.containers.localstack.LocalStackContainer(
+                                    org.testcontainers.utility.DockerImageName.parse(IMAGE))
+                                    .withServices(
+                                            org.testcontainers.containers.localstack.LocalStackContainer.EnabledService
+                                                    .named("kinesis"),
+                                            org.testcontainers.containers.localstack.LocalStackContainer.EnabledService
+                                                    .named("dynamodb"),
+                                            org.testcontainers.containers.localstack.LocalStackContainer.EnabledService
+                                                    .named("dynamodbstreams"));
+                    container.start();
+                    Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "localstack-stop"));
+                    URI endpoint = container.getEndpoint();
+                    shared = new EndpointBackend(endpoint, endpoint);
+                }
+                return shared;
+            }
+        }
+
+        @Override
+        public KinesisClient kinesis() {
+            return endpoints().kinesis();
+        }
+
+        @Override
+        public DynamoDbClient dynamoDb() {
+            return endpoints().dynamoDb();
+        }
+
+        @Override
+        public DynamoDbStreamsClient dynamoDbStreams() {
+            return endpoints().dynamoDbStreams();
         }
     }
 
