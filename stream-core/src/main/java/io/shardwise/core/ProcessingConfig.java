@@ -44,6 +44,7 @@ public final class ProcessingConfig {
     private final DedupStore dedupStore;
     private final DedupMode dedupMode;
     private final int watermarkGroupSize;
+    private final boolean shardWatermark;
     private final boolean payloadValidation;
     private final Duration recordTtl;
     private final FailureSink failureSink;
@@ -61,6 +62,7 @@ public final class ProcessingConfig {
         this.dedupStore = b.dedupStore;
         this.dedupMode = b.dedupMode;
         this.watermarkGroupSize = b.watermarkGroupSize;
+        this.shardWatermark = b.shardWatermark;
         this.payloadValidation = b.payloadValidation;
         this.recordTtl = b.recordTtl;
         this.failureSink = b.failureSink;
@@ -88,6 +90,8 @@ public final class ProcessingConfig {
     public Optional<DedupStore> dedupStore() { return Optional.ofNullable(dedupStore); }
     public DedupMode dedupMode() { return dedupMode; }
     public int watermarkGroupSize() { return watermarkGroupSize; }
+    /** In watermark mode: one watermark per shard (true) or per partition key (false, the default). */
+    public boolean shardWatermark() { return shardWatermark; }
     public boolean payloadValidation() { return payloadValidation; }
     public Duration recordTtl() { return recordTtl; }
     public Optional<FailureSink> failureSink() { return Optional.ofNullable(failureSink); }
@@ -106,6 +110,7 @@ public final class ProcessingConfig {
         private DedupStore dedupStore;
         private DedupMode dedupMode;
         private int watermarkGroupSize = 1;
+        private boolean shardWatermark;
         private boolean payloadValidation;
         private Duration recordTtl = DEFAULT_RECORD_TTL;
         private FailureSink failureSink;
@@ -151,6 +156,16 @@ public final class ProcessingConfig {
 
         /** In {@link DedupMode#WATERMARK}: advance the watermark every {@code n} records. Default 1. */
         public Builder watermarkGroupSize(int n) { this.watermarkGroupSize = n; return this; }
+
+        /**
+         * In {@link DedupMode#WATERMARK}: keep one watermark per shard instead of one per partition key. Fewer
+         * reads, and with {@code watermarkGroupSize > 1} far fewer writes — but correct <b>only</b> when the event
+         * source mapping's {@code ParallelizationFactor} is 1 (its default): with more, Lambda runs several batches
+         * of one shard at once, each holding some partition keys, and one batch's watermark would skip another's
+         * records. Requires sequential {@link FailureMode#STOP_AT_FIRST_FAILURE}. Default off (per key: safe with
+         * any parallelization factor).
+         */
+        public Builder shardWatermark(boolean on) { this.shardWatermark = on; return this; }
 
         /**
          * Store a SHA-256 of each payload with its marker, and report a record whose key is known but whose
@@ -205,6 +220,11 @@ public final class ProcessingConfig {
             require(dedupMode != DedupMode.WATERMARK || watermarkGroupSize == 1 || failureMode
                     == FailureMode.STOP_AT_FIRST_FAILURE, "watermarkGroupSize > 1 works only with "
                     + "STOP_AT_FIRST_FAILURE");
+            require(!shardWatermark || (dedupStore != null && dedupMode == DedupMode.WATERMARK),
+                    "shardWatermark(true) applies to dedupMode(DedupMode.WATERMARK) only");
+            require(!shardWatermark || (maxConcurrency == 1 && failureMode == FailureMode.STOP_AT_FIRST_FAILURE),
+                    "shardWatermark(true) needs sequential STOP_AT_FIRST_FAILURE processing (maxConcurrency 1): a "
+                            + "shard-wide watermark is only right when the shard's records complete in order");
             return new ProcessingConfig(this);
         }
 

@@ -76,7 +76,7 @@ class DedupModesTest {
     void watermarkGroupsTradeWritesForBoundedReplay() {
         InMemoryDedupStore store = new InMemoryDedupStore();
         BatchProcessor<String, String> bp = BatchProcessor.create(new ScriptedProcessor(),
-                config(store, DedupMode.WATERMARK).watermarkGroupSize(50).build());
+                config(store, DedupMode.WATERMARK).shardWatermark(true).watermarkGroupSize(50).build());
         bp.process(shard(1000, 10), null);
         assertThat(store.requestCounter().total()).as(store.requestCounter().toString()).isLessThanOrEqualTo(25);
     }
@@ -147,5 +147,56 @@ class DedupModesTest {
         BatchResult r = BatchProcessor.create(p, ProcessingConfig.builder("x").metrics(false).build())
                 .process(shard(1, 1), null);
         assertThat(r.outcomes().get(0).error()).hasMessageContaining("only in TRANSACTIONAL dedup mode");
+    }
+
+    @Test
+    void watermarksArePerPartitionKeySoConcurrentBatchesOfOneShardLoseNothing() {
+        // ParallelizationFactor 2: Lambda runs [a1, a2] and [b1] of one shard as two concurrent batches.
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        ScriptedProcessor p = new ScriptedProcessor();
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, config(store, DedupMode.WATERMARK).build());
+        bp.process(List.of(record(1, "a", "a1"), record(3, "a", "a2")), null);
+        BatchResult b = bp.process(List.of(record(2, "b", "b1")), null);
+        assertThat(outcomes(b)).containsExactly(Outcome.PROCESSED);
+        assertThat(p.effects).containsExactly("a1", "a2", "b1");
+    }
+
+    @Test
+    void aShardWatermarkIsRefusedWhereItWouldBeWrong() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> config(new InMemoryDedupStore(), DedupMode.WATERMARK)
+                .shardWatermark(true).maxConcurrency(4).build()).hasMessageContaining("shardWatermark(true) needs");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> config(new InMemoryDedupStore(), DedupMode.PER_RECORD)
+                .shardWatermark(true).build()).hasMessageContaining("applies to dedupMode(DedupMode.WATERMARK) only");
+    }
+
+    @Test
+    void watermarkModeWithPayloadKeysSkipsProducerDuplicates() {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        ScriptedProcessor p = new ScriptedProcessor() {
+            @Override
+            public String dedupKey(StreamRecord<String> record) {
+                return record.payload();
+            }
+        };
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, config(store, DedupMode.WATERMARK).build());
+        BatchResult r = bp.process(List.of(record(0, "a", "e1"), record(1, "a", "e2"), record(2, "a", "e1")), null);
+        assertThat(outcomes(r)).containsExactly(Outcome.PROCESSED, Outcome.PROCESSED, Outcome.SKIPPED_DUPLICATE);
+        BatchResult r2 = bp.process(List.of(record(3, "a", "e2"), record(4, "a", "e3")), null);
+        assertThat(outcomes(r2)).containsExactly(Outcome.SKIPPED_DUPLICATE, Outcome.PROCESSED);
+        assertThat(p.effects).containsExactly("e1", "e2", "e3");
+    }
+
+    @Test
+    void transactionalModeNeverParksARecordAheadOfAnEarlierUncommittedOne() {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        store.declareKeySchema("totals", "pk");
+        store.failConditionsWhen(w -> w.update() != null && "r0".equals(w.update().key().get("pk").s()));
+        RecordingSink sink = new RecordingSink();
+        ScriptedProcessor p = staging().badData("r1");
+        BatchProcessor<String, String> bp = BatchProcessor.create(p,
+                config(store, DedupMode.TRANSACTIONAL).failureSink(sink).build());
+        BatchResult r = bp.process(shard(2, 1), null);
+        assertThat(outcomes(r)).containsExactly(Outcome.FAILED, Outcome.NOT_ATTEMPTED);
+        assertThat(sink.parked).isEmpty();
     }
 }

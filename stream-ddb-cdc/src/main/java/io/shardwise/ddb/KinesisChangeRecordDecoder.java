@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardwise.core.NonRetryableException;
+import io.shardwise.core.internal.Redaction;
 import io.shardwise.core.RecordDecoder;
 import io.shardwise.core.StreamRecord;
 import io.shardwise.ddb.internal.ChangeMapper;
@@ -103,9 +104,10 @@ public final class KinesisChangeRecordDecoder<T> implements RecordDecoder<ByteBu
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
             throw new NonRetryableException(where + " is not JSON, so not a Kinesis Data Streams for DynamoDB record: "
-                    + e.getOriginalMessage(), e);
+                    + Redaction.quotedValues(e.getOriginalMessage()), e);
         } catch (IOException e) {
-            throw new NonRetryableException(where + " could not be read: " + e, e);
+            throw new NonRetryableException(where + " could not be read: " + e.getClass().getName() + ": "
+                    + Redaction.quotedValues(e.getMessage()), e);
         }
         if (root == null || !root.isObject()) {
             throw new NonRetryableException(where + " is not a JSON object, so not a Kinesis Data Streams for "

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream;
 import io.shardwise.core.RecordDecoder;
 import io.shardwise.core.StreamRecord;
 import io.shardwise.kinesis.internal.Buffers;
-import io.shardwise.kinesis.internal.Redaction;
+import io.shardwise.core.internal.Redaction;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -13,11 +13,13 @@ public enum DedupMode {
      */
     PER_RECORD,
     /**
-     * One item per shard (per shard and partition key when records of different keys run in parallel) holding
-     * the highest completed sequence number. Records at or below it are skipped. The watermark advances with a
-     * conditional write after each record (or each group of {@code watermarkGroupSize}): a crash replays at
-     * most one group. About 1 write/record. Only for sequence-ordered sources; producer duplicates need a
-     * payload-derived key and are not caught by the watermark alone.
+     * One item per (shard, partition key) holding the highest completed sequence number; records at or below it
+     * are skipped. Per key because with {@code ParallelizationFactor > 1} Lambda runs several batches of one shard
+     * at once and only per-key order holds; with factor 1, {@code ProcessingConfig.shardWatermark(true)} keeps
+     * one item per shard instead. The watermark advances with a conditional write after each record (or each
+     * group of {@code watermarkGroupSize}): a crash replays at most one group. About 1 write/record. A
+     * payload-derived dedup key (producer duplicates carry new positions) adds a marker per record, written in
+     * bulk with each advance. Only for sequence-ordered sources.
      */
     WATERMARK,
     /**

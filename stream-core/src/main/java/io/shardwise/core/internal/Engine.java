@@ -122,6 +122,8 @@ public final class Engine<R, T> {
         String id;
         String validation;
         String watermarkId;
+        /** Watermark mode: the dedup key is not the stream position, so a marker catches producer duplicates. */
+        boolean payloadKeyed;
         Outcome outcome;
         Throwable error;
         int attempts;
@@ -179,8 +181,8 @@ public final class Engine<R, T> {
                     // Adapters' decode exceptions already name the record; don't say it twice.
                     String what = e instanceof NonRetryableException ? e.getMessage()
                             : "Cannot decode the payload of " + s.raw.describe() + ": " + e.getMessage();
-                    s.decodeError = new DecodeException(what + ". The record is parked with its raw bytes; fix the "
-                            + "producer or the decoder, then replay it.", e);
+                    // The outcome (parked, or failed when no sink takes it) is reported separately: don't claim it.
+                    s.decodeError = new DecodeException(what + ". Not retried: fix the producer or the decoder.", e);
                 }
                 if (s.decoded != null && store != null) {
                     try {
@@ -205,9 +207,12 @@ public final class Engine<R, T> {
                         s.validation = Hashing.sha256Hex(s.raw.data());
                     }
                     if (mode == DedupMode.WATERMARK) {
-                        boolean perKey = keyParallel || isolate;
+                        // Per partition key unless the user declared a shard-wide watermark safe (see
+                        // ProcessingConfig.shardWatermark): with ParallelizationFactor > 1 a shard's records run
+                        // in several concurrent batches, and only per-key order holds.
                         s.watermarkId = Hashing.watermarkId(config.consumerName(), s.raw.sourceArn(),
-                                s.raw.shardId(), perKey ? nullToEmpty(s.raw.partitionKey()) : null);
+                                s.raw.shardId(), config.shardWatermark() ? null : nullToEmpty(s.raw.partitionKey()));
+                        s.payloadKeyed = !s.dedupKey.equals(s.raw.positionKey());
                     }
                 }
             }
@@ -228,9 +233,16 @@ public final class Engine<R, T> {
                         firstPending.putIfAbsent(s.watermarkId, s.id);
                     }
                 }
-                if (!firstPending.isEmpty()) {
-                    List<String> ids2 = List.copyOf(firstPending.values());
-                    failureEntries.putAll(storeCall(() -> store.read(ids2), "read failure counts"));
+                // Plus the markers of payload-keyed records: producer duplicates carry new positions.
+                java.util.Set<String> markerIds = new java.util.LinkedHashSet<>(firstPending.values());
+                for (Slot s : slots) {
+                    if (s.payloadKeyed) {
+                        markerIds.add(s.id);
+                    }
+                }
+                if (!markerIds.isEmpty()) {
+                    List<String> ids2 = List.copyOf(markerIds);
+                    failureEntries.putAll(storeCall(() -> store.read(ids2), "read markers"));
                 }
             } else {
                 List<String> ids = slots.stream().map(s -> s.id).distinct().toList();
@@ -383,17 +395,26 @@ public final class Engine<R, T> {
             if (entry == null || !entry.isDone(now)) {
                 return false;
             }
-            if (s.validation != null && entry.validation() != null && !entry.validation().equals(s.validation)) {
+            PayloadMismatchException e = mismatch(s, entry, now);
+            if (e != null) {
                 // The key is done, with another payload: report it (park), never overwrite the marker.
-                PayloadMismatchException e = new PayloadMismatchException("Dedup key of " + s.raw.describe()
-                        + " was already processed with a different payload (stored hash " + entry.validation()
-                        + ", this payload " + s.validation + "). Check that " + processor.getClass().getSimpleName()
-                        + ".dedupKey is unique per event; the record is parked for inspection.");
                 parkOrFail(s, e, entry.attempts() + 1, null, true, false);
                 return true;
             }
             s.set(Outcome.SKIPPED_DUPLICATE, null, 0);
             return true;
+        }
+
+        /** A done key whose stored payload hash differs from this record's, or null. */
+        PayloadMismatchException mismatch(Slot s, DedupStore.Entry entry, Instant now) {
+            if (entry == null || !entry.isDone(now) || s.validation == null || entry.validation() == null
+                    || entry.validation().equals(s.validation)) {
+                return null;
+            }
+            return new PayloadMismatchException("Dedup key of " + s.raw.describe()
+                    + " was already processed with a different payload (stored hash " + entry.validation()
+                    + ", this payload " + s.validation + "). Check that " + processor.getClass().getSimpleName()
+                    + ".dedupKey is unique per event; the record is parked for inspection.");
         }
 
         /** A producer duplicate of an earlier record of this lane, already done: skip it. */
@@ -414,22 +435,45 @@ public final class Engine<R, T> {
                 s.set(Outcome.SKIPPED_DUPLICATE, null, 0);
                 return;
             }
-            DedupStore.Entry failures = failureEntries.get(s.id);
-            int attempt = failures == null || failures.isDone(config.clock().instant()) ? 1 : failures.attempts() + 1;
+            DedupStore.Entry marker = failureEntries.get(s.id);
+            if (s.payloadKeyed && (skipIfKnownDone(s, marker, config.clock().instant())
+                    || skipIfDoneEarlierInLane(s, state))) {
+                // Done under its payload key (a producer duplicate): the watermark moves past it too.
+                if (s.outcome.isDone()) {
+                    advanceAfter(s, state);
+                }
+                return;
+            }
+            int attempt = marker == null || marker.isDone(config.clock().instant()) ? 1 : marker.attempts() + 1;
             if (s.decodeError != null) {
                 fail(s, s.decodeError, attempt, null, false);
             } else {
                 runProcessor(s, attempt, null);
             }
+            if (s.outcome == Outcome.PROCESSED && s.payloadKeyed) {
+                state.markers.add(new DedupStore.Staged(s.id, s.validation, List.of()));
+            }
             if (s.outcome == Outcome.PROCESSED || s.outcome == Outcome.PARKED) {
-                state.pendingAdvance(s);
-                if (state.sinceAdvance >= config.watermarkGroupSize()) {
-                    advanceWatermarks(state);
-                }
+                advanceAfter(s, state);
+            }
+        }
+
+        void advanceAfter(Slot s, LaneState state) {
+            state.pendingAdvance(s);
+            if (state.sinceAdvance >= config.watermarkGroupSize()) {
+                advanceWatermarks(state);
             }
         }
 
         void advanceWatermarks(LaneState state) {
+            if (!state.markers.isEmpty()) {
+                // Markers of payload-keyed records first: a crash between the two then replays records whose
+                // markers exist, which are skipped; the other order could forget a producer duplicate's marker.
+                List<DedupStore.Staged> markers = List.copyOf(state.markers);
+                Instant exp = expiresAt(config.clock().instant());
+                storeCall(() -> store.commit(markers, exp), "write markers");
+                state.markers.clear();
+            }
             for (Map.Entry<String, Watermark> e : state.pending.entrySet()) {
                 String wmId = e.getKey();
                 Watermark next = e.getValue();
@@ -460,7 +504,19 @@ public final class Engine<R, T> {
 
         void handleTransactional(Slot s, LaneState state) {
             Instant now = config.clock().instant();
-            if (skipIfKnownDone(s, known.get(s.id), now)) {
+            DedupStore.Entry entry = known.get(s.id);
+            PayloadMismatchException mismatch = mismatch(s, entry, now);
+            if (mismatch != null) {
+                // Parking makes it done: not ahead of earlier records still staged.
+                commitPending(state);
+                if (stop.get() || (isolate && state.failedKeys.contains(nullToEmpty(s.raw.partitionKey())))) {
+                    s.set(Outcome.NOT_ATTEMPTED, null, 0);
+                } else {
+                    parkOrFail(s, mismatch, entry.attempts() + 1, null, true, false);
+                }
+                return;
+            }
+            if (skipIfKnownDone(s, entry, now)) {
                 return;
             }
             // A duplicate of a record staged earlier in this lane: its fate follows the earlier one's commit.
@@ -475,21 +531,37 @@ public final class Engine<R, T> {
             DedupStore.Entry failures = known.get(s.id);
             int attempt = failures == null || failures.isExpired(now) ? 1 : failures.attempts() + 1;
             if (s.decodeError != null) {
-                fail(s, s.decodeError, attempt, null, false);
+                failAfterStaged(s, s.decodeError, attempt, false, state);
                 return;
             }
             StagingWrites writes = new StagingWrites();
-            if (runProcessor(s, attempt, writes)) {
-                // Not done until committed: keep it pending.
-                s.outcome = null;
-                s.attempts = attempt;
-                state.staged.add(new StagedSlot(s, writes.items()));
-                state.stagedIds.put(s.id, s);
-                state.stagedItems += writes.items().size() + 1;
-                if (state.stagedItems >= COMMIT_THRESHOLD_ITEMS) {
-                    commitPending(state);
-                }
+            Throwable error = invoke(s, attempt, writes);
+            if (error != null) {
+                failAfterStaged(s, error, attempt, true, state);
+                return;
             }
+            // Not done until committed: keep it pending.
+            s.outcome = null;
+            s.attempts = attempt;
+            state.staged.add(new StagedSlot(s, writes.items()));
+            state.stagedIds.put(s.id, s);
+            state.stagedItems += writes.items().size() + 1;
+            if (state.stagedItems >= COMMIT_THRESHOLD_ITEMS) {
+                commitPending(state);
+            }
+        }
+
+        /**
+         * A record failed while earlier records of the lane are staged but not committed. Commit them first: if
+         * one of them fails, this record must not be parked (done) ahead of it, so it becomes NOT_ATTEMPTED.
+         */
+        void failAfterStaged(Slot s, Throwable error, int attempt, boolean countAttempt, LaneState state) {
+            commitPending(state);
+            if (stop.get() || (isolate && state.failedKeys.contains(nullToEmpty(s.raw.partitionKey())))) {
+                s.set(Outcome.NOT_ATTEMPTED, null, 0);
+                return;
+            }
+            fail(s, error, attempt, null, countAttempt);
         }
 
         void commitPending(LaneState state) {
@@ -558,20 +630,28 @@ public final class Engine<R, T> {
         }
 
         boolean runProcessor(Slot s, int attempt, String leaseToken, StagingWrites writes) {
+            Throwable error = invoke(s, attempt, writes);
+            if (error == null) {
+                return true;
+            }
+            fail(s, error, attempt, leaseToken, true);
+            return false;
+        }
+
+        /** Runs the processor; sets PROCESSED and returns null on success, else returns the failure (unrecorded). */
+        Throwable invoke(Slot s, int attempt, StagingWrites writes) {
             RecordContext rc = new RecordContext(attempt, s.dedupKey, context, writes);
             try {
                 processor.process(s.decoded, rc);
                 s.set(Outcome.PROCESSED, null, attempt);
-                return true;
+                return null;
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                // In TRANSACTIONAL mode, records staged before this one are committed when the lane finishes.
-                fail(s, e, attempt, leaseToken, true);
-                return false;
+                return e;
             }
         }
 
@@ -645,7 +725,7 @@ public final class Engine<R, T> {
                 logFailure(s);
                 return;
             }
-            if (store != null && touchMarker && mode != DedupMode.WATERMARK) {
+            if (store != null && touchMarker && (mode != DedupMode.WATERMARK || s.payloadKeyed)) {
                 Instant exp = expiresAt(config.clock().instant());
                 storeCall(() -> {
                     store.markParked(s.id, leaseToken, exp);
@@ -720,6 +800,8 @@ public final class Engine<R, T> {
         final java.util.Set<String> failedKeys = new java.util.HashSet<>();
         final Map<String, Watermark> watermarks = new HashMap<>();
         final Map<String, Watermark> pending = new LinkedHashMap<>();
+        /** Watermark mode: markers of processed payload-keyed records, written with the next advance. */
+        final List<DedupStore.Staged> markers = new ArrayList<>();
         int sinceAdvance;
         final List<StagedSlot> staged = new ArrayList<>();
         final Map<String, Slot> stagedIds = new HashMap<>();

@@ -2,6 +2,7 @@ package io.shardwise.ddb.internal;
 
 import com.amazonaws.services.lambda.runtime.events.transformers.v2.dynamodb.DynamodbAttributeValueTransformer;
 import io.shardwise.core.NonRetryableException;
+import io.shardwise.core.internal.Redaction;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -54,7 +55,8 @@ public final class AttributeValues {
         try {
             converted = DynamodbAttributeValueTransformer.toAttributeValueMapV2(source);
         } catch (RuntimeException e) {
-            throw new NonRetryableException(what + " holds a value that is not a DynamoDB attribute value: " + e, e);
+            throw new NonRetryableException(what + " holds a value that is not a DynamoDB attribute value: "
+                    + e.getClass().getName() + ": " + Redaction.quotedValues(e.getMessage()), e);
         }
         for (Map.Entry<String, AttributeValue> e : converted.entrySet()) {
             requireTyped(e.getValue(), what + "." + e.getKey());

@@ -1,6 +1,7 @@
 package io.shardwise.ddb.internal;
 
 import io.shardwise.core.NonRetryableException;
+import io.shardwise.core.internal.Redaction;
 import io.shardwise.ddb.ChangeRecord;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -126,8 +127,11 @@ public final class ChangeMapper<T> {
         try {
             item = schema.mapToItem(attributes);
         } catch (RuntimeException e) {
+            // The schema's message quotes the offending value (e.g. For input string: "..."): keep it out of
+            // logs and parked metadata (the cause still has it, for a debugger).
             throw new NonRetryableException(where + ": its " + which + " does not map to " + typeName()
-                    + " through the TableSchema (attributes " + AttributeValues.names(attributes) + "): " + e, e);
+                    + " through the TableSchema (attributes " + AttributeValues.names(attributes) + "): "
+                    + e.getClass().getName() + ": " + Redaction.quotedValues(e.getMessage()), e);
         }
         if (item == null) {
             throw new NonRetryableException(where + ": the TableSchema mapped its " + which + " (attributes "

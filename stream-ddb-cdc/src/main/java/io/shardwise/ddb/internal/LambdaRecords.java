@@ -34,15 +34,25 @@ public final class LambdaRecords {
     /**
      * The engine records for an event, in event order.
      *
-     * @throws StreamProcessingException if a record has no {@code dynamodb.SequenceNumber}: such a record cannot be
-     *                                   named in a batch response, so no safe per-record answer exists
+     * @throws StreamProcessingException if a record has no {@code dynamodb.SequenceNumber} (it cannot be named in a
+     *                                   batch response), or the records come from different streams: no safe
+     *                                   per-record answer exists
      */
     public static List<StreamRecord<DynamodbEvent.DynamodbStreamRecord>> toStreamRecords(DynamodbEvent event) {
         List<DynamodbEvent.DynamodbStreamRecord> records = event == null || event.getRecords() == null
                 ? List.of() : event.getRecords();
         List<StreamRecord<DynamodbEvent.DynamodbStreamRecord>> out = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            out.add(toStreamRecord(records.get(i), i));
+            StreamRecord<DynamodbEvent.DynamodbStreamRecord> record = toStreamRecord(records.get(i), i);
+            // Lambda sends one stream's shard per event; the response's sequence numbers mean nothing across
+            // streams, so a mixed event has no safe per-record answer (as in the Kinesis adapter).
+            if (!out.isEmpty() && !java.util.Objects.equals(out.get(0).sourceArn(), record.sourceArn())) {
+                throw new StreamProcessingException("Records #0 and #" + i + " of the DynamoDB event come from "
+                        + "different streams (" + out.get(0).sourceArn() + ", " + record.sourceArn() + "): Lambda "
+                        + "sends one stream's shard per event, so this event was not built by an event source "
+                        + "mapping. Send each stream's records in an event of its own.");
+            }
+            out.add(record);
         }
         return out;
     }

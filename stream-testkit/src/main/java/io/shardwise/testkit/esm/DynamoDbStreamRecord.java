@@ -36,7 +36,7 @@ public record DynamoDbStreamRecord(
         long sizeBytes,
         String streamViewType,
         UserIdentity userIdentity)
-        implements StreamRecord {
+        implements SourceRecord {
 
     /** Checks the required components and copies the maps (keeping their order). */
     public DynamoDbStreamRecord {

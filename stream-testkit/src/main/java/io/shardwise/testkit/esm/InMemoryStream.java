@@ -210,7 +210,7 @@ public final class InMemoryStream implements StreamSource {
     }
 
     /** Every record of a shard, in order. */
-    public synchronized List<StreamRecord> records(String shardId) {
+    public synchronized List<SourceRecord> records(String shardId) {
         return List.copyOf(shard(shardId).records);
     }
 
@@ -275,7 +275,7 @@ public final class InMemoryStream implements StreamSource {
         MemShard shard = shard(shardIterator.substring(0, at));
         int from = Integer.parseInt(shardIterator.substring(at + 1));
         int to = Math.min(shard.records.size(), from + limit);
-        List<StreamRecord> page = new ArrayList<>(shard.records.subList(from, to));
+        List<SourceRecord> page = new ArrayList<>(shard.records.subList(from, to));
         boolean atEnd = to == shard.records.size();
         String next = atEnd && shard.closed ? null : shard.id + "@" + to;
         return new Page(page, next, page.isEmpty() && atEnd);
@@ -344,7 +344,7 @@ public final class InMemoryStream implements StreamSource {
         final List<String> parents;
         final BigInteger start;
         final BigInteger end;
-        final List<StreamRecord> records = new ArrayList<>();
+        final List<SourceRecord> records = new ArrayList<>();
         boolean closed;
 
         MemShard(String id, List<String> parents, BigInteger start, BigInteger end) {

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  */
 public record KinesisStreamRecord(
         String sequenceNumber, String partitionKey, SdkBytes data, Instant approximateArrivalTimestamp)
-        implements StreamRecord {
+        implements SourceRecord {
 
     /** Checks that no component is null. */
     public KinesisStreamRecord {

@@ -83,7 +83,7 @@ public interface StreamSource {
      * @param nextShardIterator where to read next; null once a closed shard has no more records
      * @param caughtUp whether the iterator was at the tip of the shard (Kinesis: {@code MillisBehindLatest} 0)
      */
-    record Page(List<StreamRecord> records, String nextShardIterator, boolean caughtUp) {
+    record Page(List<SourceRecord> records, String nextShardIterator, boolean caughtUp) {
         /** Copies the records. */
         public Page {
             records = List.copyOf(records);

@@ -90,14 +90,14 @@ class ParallelizationFactorTest {
         }
         int factor = 3;
         int blockedSlot = Engine.slotOf("key-3", factor);
-        List<StreamRecord> records = stream.records("shardId-000000000000");
+        List<SourceRecord> records = stream.records("shardId-000000000000");
         String poison =
                 records.stream().filter(r -> r.partitionKey().equals("key-3")).skip(1).findFirst().orElseThrow()
                         .sequenceNumber();
         Set<String> otherSlots =
                 records.stream()
                         .filter(r -> Engine.slotOf(r.partitionKey(), factor) != blockedSlot)
-                        .map(StreamRecord::sequenceNumber)
+                        .map(SourceRecord::sequenceNumber)
                         .collect(Collectors.toSet());
         assertThat(otherSlots).as("the 8 keys must not all share key-3's slot").isNotEmpty();
         EventSourceMapping mapping =

@@ -28,7 +28,7 @@ class ReshardingAndStartingPositionTest {
         }
         Map<String, List<String>> expected = new ConcurrentHashMap<>();
         for (String shard : stream.shardIds()) {
-            expected.put(shard, stream.records(shard).stream().map(StreamRecord::sequenceNumber).toList());
+            expected.put(shard, stream.records(shard).stream().map(SourceRecord::sequenceNumber).toList());
         }
         assertThat(expected.get(children.get(0))).isNotEmpty();
         assertThat(expected.get(children.get(1))).isNotEmpty();
@@ -88,7 +88,7 @@ class ReshardingAndStartingPositionTest {
             assertThat(ofChild).hasSize(1);
             assertThat(ofChild.get(0).index()).isGreaterThan(lastParent);
             assertThat(ofChild.get(0).sequenceNumbers())
-                    .isEqualTo(stream.records(child).stream().map(StreamRecord::sequenceNumber).toList());
+                    .isEqualTo(stream.records(child).stream().map(SourceRecord::sequenceNumber).toList());
         }
     }
 

@@ -49,6 +49,7 @@ class TumblingWindowTest {
             assertThat(runner.invocations()).hasSize(4); // the second window is still open at t=112
             clock.set(T100.plusSeconds(20));
             runner.awaitInvocations(5, WAIT);
+            runner.awaitDrained(WAIT); // an invocation is journaled before its checkpoint is
 
             Instant w1 = T100;
             Instant w2 = T100.plusSeconds(10);

@@ -1,7 +1,7 @@
 package io.shardwise.testkit.esm.internal;
 
 import io.shardwise.testkit.esm.DynamoDbStreamRecord;
-import io.shardwise.testkit.esm.StreamRecord;
+import io.shardwise.testkit.esm.SourceRecord;
 import io.shardwise.testkit.esm.StreamSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +75,7 @@ public final class DynamoDbStreamsSource implements StreamSource {
         } catch (ExpiredIteratorException e) {
             throw new IteratorExpiredException(e.getMessage(), e);
         }
-        List<StreamRecord> records = new ArrayList<>(response.records().size());
+        List<SourceRecord> records = new ArrayList<>(response.records().size());
         response.records().forEach(r -> records.add(DynamoDbStreamRecord.from(r)));
         return new Page(records, response.nextShardIterator(), records.isEmpty());
     }

@@ -10,7 +10,7 @@ import io.shardwise.testkit.esm.Invocation.Outcome;
 import io.shardwise.testkit.esm.KinesisStreamRecord;
 import io.shardwise.testkit.esm.OnFailureRecord;
 import io.shardwise.testkit.esm.StartingPosition;
-import io.shardwise.testkit.esm.StreamRecord;
+import io.shardwise.testkit.esm.SourceRecord;
 import io.shardwise.testkit.esm.StreamSource;
 import io.shardwise.testkit.esm.StreamSource.Page;
 import io.shardwise.testkit.esm.StreamSource.Position;
@@ -397,12 +397,12 @@ public final class Engine {
 
     /** A record in a slot's queue. */
     private static final class Entry {
-        final StreamRecord record;
+        final SourceRecord record;
         final BigInteger number;
         final Instant readAt;
         final long jsonBytes;
 
-        Entry(StreamRecord record, Instant readAt) {
+        Entry(SourceRecord record, Instant readAt) {
             this.record = record;
             this.number = number(record.sequenceNumber());
             this.readAt = readAt;
@@ -414,7 +414,7 @@ public final class Engine {
      * About how many bytes a record takes in the event JSON: base64 data (or the DynamoDB record's size) plus the
      * fixed fields. Close enough to keep batches under Lambda's 6 MB invocation payload.
      */
-    static long estimatedJsonBytes(StreamRecord record) {
+    static long estimatedJsonBytes(SourceRecord record) {
         if (record instanceof KinesisStreamRecord k) {
             return 4L * ((k.data().asByteArrayUnsafe().length + 2) / 3) + k.partitionKey().length() + 400;
         }
@@ -563,7 +563,7 @@ public final class Engine {
                     lock.lock();
                     try {
                         Instant now = clock.instant();
-                        for (StreamRecord record : page.records()) {
+                        for (SourceRecord record : page.records()) {
                             Entry entry = new Entry(record, now);
                             slots[slotOf(record)].queue.addLast(entry);
                             outstanding.add(entry.number);
@@ -607,7 +607,7 @@ public final class Engine {
             }
         }
 
-        private int slotOf(StreamRecord record) {
+        private int slotOf(SourceRecord record) {
             return Engine.slotOf(record.partitionKey(), slots.length);
         }
 
@@ -992,8 +992,8 @@ public final class Engine {
         }
 
         private Result invoke(List<Entry> entries, OpenWindow w, boolean finalInvoke) {
-            List<StreamRecord> records = entries.stream().map(e -> e.record).toList();
-            List<String> sequenceNumbers = records.stream().map(StreamRecord::sequenceNumber).toList();
+            List<SourceRecord> records = entries.stream().map(e -> e.record).toList();
+            List<String> sequenceNumbers = records.stream().map(SourceRecord::sequenceNumber).toList();
             LambdaEventJson.WindowFields fields =
                     w == null
                             ? null

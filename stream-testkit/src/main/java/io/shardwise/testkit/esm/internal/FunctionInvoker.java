@@ -1,7 +1,7 @@
 package io.shardwise.testkit.esm.internal;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import io.shardwise.testkit.esm.StreamRecord;
+import io.shardwise.testkit.esm.SourceRecord;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +17,7 @@ public interface FunctionInvoker {
      * @throws Exception whatever the handler throws
      */
     Response invoke(
-            List<StreamRecord> records,
+            List<SourceRecord> records,
             LambdaEventJson.Origin origin,
             LambdaEventJson.WindowFields window,
             Context context)

@@ -1,7 +1,7 @@
 package io.shardwise.testkit.esm.internal;
 
 import io.shardwise.testkit.esm.KinesisStreamRecord;
-import io.shardwise.testkit.esm.StreamRecord;
+import io.shardwise.testkit.esm.SourceRecord;
 import io.shardwise.testkit.esm.StreamSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +88,7 @@ public final class KinesisSource implements StreamSource {
         } catch (ExpiredIteratorException e) {
             throw new IteratorExpiredException(e.getMessage(), e);
         }
-        List<StreamRecord> records = new ArrayList<>(response.records().size());
+        List<SourceRecord> records = new ArrayList<>(response.records().size());
         response.records().forEach(r -> records.add(KinesisStreamRecord.from(r)));
         Long behind = response.millisBehindLatest();
         return new Page(records, response.nextShardIterator(), records.isEmpty() && (behind == null || behind == 0L));

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardwise.testkit.esm.DynamoDbStreamRecord;
 import io.shardwise.testkit.esm.KinesisStreamRecord;
-import io.shardwise.testkit.esm.StreamRecord;
+import io.shardwise.testkit.esm.SourceRecord;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -68,10 +68,10 @@ public final class LambdaEventJson {
             Instant start, Instant end, Map<String, String> state, boolean finalInvoke, boolean terminatedEarly) {}
 
     /** The event JSON for {@code records} (all of one kind), with the window fields when {@code window} is set. */
-    public static String event(List<? extends StreamRecord> records, Origin origin, WindowFields window) {
+    public static String event(List<? extends SourceRecord> records, Origin origin, WindowFields window) {
         ObjectNode event = MAPPER.createObjectNode();
         ArrayNode array = event.putArray("Records");
-        for (StreamRecord record : records) {
+        for (SourceRecord record : records) {
             array.add(
                     record instanceof KinesisStreamRecord k
                             ? kinesisRecord(k, origin)

@@ -8,7 +8,7 @@ import java.time.Instant;
  *
  * <p>Implementations are immutable values.
  */
-public sealed interface StreamRecord permits KinesisStreamRecord, DynamoDbStreamRecord {
+public sealed interface SourceRecord permits KinesisStreamRecord, DynamoDbStreamRecord {
 
     /** The sequence number: a decimal integer, unique in its stream and increasing within its shard. */
     String sequenceNumber();

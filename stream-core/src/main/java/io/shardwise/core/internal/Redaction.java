@@ -1,4 +1,4 @@
-package io.shardwise.kinesis.internal;
+package io.shardwise.core.internal;
 
 import java.util.regex.Pattern;
 
@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * ({@code Unrecognized token 'abc'}, {@code from String "4111-..."}, {@code For input string: "x"}); those messages
  * end up in failure log lines and parked-record metadata, which must not carry payload unless the user asks for it
  * (SPEC §7). Quoted segments are replaced with {@code …}; type names in backticks are kept. Best effort: the
- * original message stays available in the exception's cause.
+ * original message stays available in the exception's cause. Shared by the adapters.
  */
 public final class Redaction {
     private static final Pattern SINGLE = Pattern.compile("'[^'\\n]*'");
