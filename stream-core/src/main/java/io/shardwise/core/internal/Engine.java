@@ -703,8 +703,8 @@ public final class Engine<R, T> {
                     ? error.getCause() : error;
             Exception sinkError = null;
             if (sink == null) {
-                sinkError = new StreamProcessingException("no failureSink is configured, so the record stays FAILED "
-                        + "and blocks its shard until it expires; configure ProcessingConfig.failureSink(...)");
+                sinkError = new StreamProcessingException("no failureSink is configured (set "
+                        + "ProcessingConfig.failureSink(...), or a poison record blocks its shard until it expires)");
             } else {
                 try {
                     sink.park(reporter.parked(s.raw, reported, attempts, config.clock().instant()));
@@ -719,7 +719,7 @@ public final class Engine<R, T> {
                 }
                 StreamProcessingException e = new StreamProcessingException("Could not park " + s.raw.describe()
                         + ": " + sinkError.getMessage() + ". It stays FAILED and will be redelivered. Original error: "
-                        + error, sinkError);
+                        + BatchReporter.errorClassOf(error) + ": " + error.getMessage(), sinkError);
                 e.addSuppressed(error); // callers can still test the original failure's type
                 s.set(Outcome.FAILED, e, attempts);
                 logFailure(s);
