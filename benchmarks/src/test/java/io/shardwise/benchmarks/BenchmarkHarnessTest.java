@@ -1,0 +1,100 @@
+package io.shardwise.benchmarks;
+
+import io.shardwise.core.FailureMode;
+import io.shardwise.core.dedup.DedupMode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The harness end to end on a tiny input ({@code profile=smoke}: 20 records, one run, 0 ms latency, no JMH), so
+ * that {@code mvn verify} proves the benchmarks still run without paying for them. Checks the request counts that
+ * are exact by construction, and that the report and the chart are written.
+ */
+class BenchmarkHarnessTest {
+    @TempDir
+    static Path out;
+    static Results results;
+    static final List<String> progress = new ArrayList<>();
+
+    @BeforeAll
+    static void runSmoke() throws Exception {
+        results = BenchmarkMain.run(Settings.parse("profile=smoke", "output=" + out), progress::add);
+    }
+
+    @Test
+    void everyContenderFinishesEveryScenario() {
+        assertThat(results.headline()).hasSize(ContenderSpec.allSequential().size());
+        for (List<Measurement> list : List.of(results.headline(), results.redelivered(), results.duplicates(),
+                results.keyParallel())) {
+            assertThat(list).allSatisfy(m -> {
+                assertThat(m.outcome().allDone()).as(m.spec().label()).isTrue();
+                assertThat(m.wallMs()).hasSize(1);
+            });
+        }
+    }
+
+    @Test
+    void theBaselinesMakeTheRequestsTheirAlgorithmsPrescribe() {
+        Measurement baseline = Results.find(results.headline(), ContenderSpec.PER_RECORD_BASELINE);
+        // Claim PutItem + completion UpdateItem per record, plus the user's UpdateItem.
+        assertThat(baseline.storeOps()).containsEntry("PutItem", 20L).containsEntry("UpdateItem", 20L).hasSize(2);
+        assertThat(baseline.userOps()).containsEntry("UpdateItem", 20L).hasSize(1);
+        assertThat(baseline.totalPerRecord()).isEqualTo(3.0);
+        // Redelivered: 19 failed puts and one full record.
+        Measurement again = Results.find(results.redelivered(), ContenderSpec.PER_RECORD_BASELINE);
+        assertThat(again.storeOps()).containsEntry("PutItem", 20L).containsEntry("UpdateItem", 1L);
+        assertThat(again.outcome()).isEqualTo(new RunOutcome(1, 19, 0));
+        Measurement loop = Results.find(results.headline(), ContenderSpec.HAND_WRITTEN_LOOP);
+        assertThat(loop.storeOps()).isEmpty();
+        assertThat(loop.userPerRecord()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shardwiseSkipsWhatIsDoneAndCommitsTransactionallyInFewRequests() {
+        ContenderSpec tx = ContenderSpec.shardwise(DedupMode.TRANSACTIONAL, FailureMode.STOP_AT_FIRST_FAILURE, 1);
+        Measurement fresh = Results.find(results.headline(), tx);
+        assertThat(fresh.userOps()).isEmpty();
+        assertThat(fresh.storeOps()).containsOnlyKeys("BatchGetItem", "TransactWriteItems");
+        Measurement again = Results.find(results.redelivered(), tx);
+        assertThat(again.outcome()).isEqualTo(new RunOutcome(1, 19, 0));
+        Measurement dups = Results.find(results.duplicates(), tx);
+        assertThat(dups.outcome()).isEqualTo(new RunOutcome(18, 2, 0));
+    }
+
+    @Test
+    void writesTheReportAndAChartThatCanBeRead() throws Exception {
+        String md = Files.readString(out.resolve("benchmarks.md"));
+        assertThat(md).contains("## Targets", "## 1. 20-record batch, all new", "benchmarks.png",
+                "baseline: per-record idempotency", "Not the reference settings");
+        BufferedImage png = ImageIO.read(out.resolve("benchmarks.png").toFile());
+        assertThat(png.getWidth()).isGreaterThan(1000);
+        assertThat(new Report(results).targets()).isNotEmpty();
+    }
+
+    @Test
+    void theJmhBenchmarksRunOnTheirStates() {
+        CpuBenchmarks b = new CpuBenchmarks();
+        CpuBenchmarks.Small small = new CpuBenchmarks.Small();
+        small.setUp();
+        assertThat(b.handWrittenLoop1k(small).getBatchItemFailures()).isEmpty();
+        assertThat(b.shardwiseNoDedup1k(small).getBatchItemFailures()).isEmpty();
+        small.tearDown();
+        CpuBenchmarks.SmallWithStore withStore = new CpuBenchmarks.SmallWithStore();
+        for (DedupMode mode : DedupMode.values()) {
+            withStore.mode = mode;
+            withStore.setUpTrial();
+            withStore.freshStore();
+            assertThat(b.shardwiseInMemoryDedup1k(withStore).getBatchItemFailures()).as(mode.name()).isEmpty();
+        }
+    }
+}
