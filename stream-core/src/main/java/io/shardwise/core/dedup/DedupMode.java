@@ -18,8 +18,8 @@ public enum DedupMode {
      * at once and only per-key order holds; with factor 1, {@code ProcessingConfig.shardWatermark(true)} keeps
      * one item per shard instead. The watermark advances with a conditional write after each record (or each
      * group of {@code watermarkGroupSize}): a crash replays at most one group. About 1 write/record. A
-     * payload-derived dedup key (producer duplicates carry new positions) adds a marker per record, written in
-     * bulk with each advance. Only for sequence-ordered sources.
+     * payload-derived dedup key (producer duplicates carry new positions) adds a marker per record, written with
+     * each advance (one transaction per advance: raise {@code watermarkGroupSize} to batch them). Only for sequence-ordered sources.
      */
     WATERMARK,
     /**
