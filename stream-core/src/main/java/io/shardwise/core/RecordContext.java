@@ -4,13 +4,16 @@ import com.amazonaws.services.lambda.runtime.Context;
 import io.shardwise.core.dedup.DedupMode;
 import io.shardwise.core.dedup.TransactionalWrites;
 
+import java.util.function.Supplier;
+
 /**
  * What the engine tells a {@link RecordProcessor} about the record being processed. One instance per record
  * and attempt; not shared between threads.
  */
 public final class RecordContext {
     private final int attempt;
-    private final String dedupKey;
+    private String dedupKey;
+    private Supplier<String> dedupKeySource;
     private final Context lambdaContext;
     private final TransactionalWrites writes;
 
@@ -29,6 +32,19 @@ public final class RecordContext {
         this.writes = writes;
     }
 
+    /**
+     * For the engine: a context whose dedup key is derived on first use. Without a dedup store the engine never
+     * needs the key, and building it for every record would be wasted work on the hot path.
+     *
+     * @param dedupKey called at most once, on the first {@link #dedupKey()} call
+     */
+    public static RecordContext withDeferredDedupKey(int attempt, Supplier<String> dedupKey, Context lambdaContext,
+                                                     TransactionalWrites writes) {
+        RecordContext context = new RecordContext(attempt, null, lambdaContext, writes);
+        context.dedupKeySource = java.util.Objects.requireNonNull(dedupKey, "dedupKey");
+        return context;
+    }
+
     /** 1 for the first attempt, 2 for the first retry, and so on. */
     public int attempt() {
         return attempt;
@@ -36,6 +52,10 @@ public final class RecordContext {
 
     /** The record's dedup key, as {@link RecordProcessor#dedupKey} returned it. */
     public String dedupKey() {
+        if (dedupKey == null && dedupKeySource != null) {
+            dedupKey = dedupKeySource.get();
+            dedupKeySource = null;
+        }
         return dedupKey;
     }
 

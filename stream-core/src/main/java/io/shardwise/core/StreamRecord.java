@@ -45,18 +45,31 @@ public record StreamRecord<T>(
     public StreamRecord {
         Objects.requireNonNull(sequenceNumber, "sequenceNumber");
         Objects.requireNonNull(shardId, "shardId");
-        // slice(): the record's bytes are those between the given buffer's position and limit, nothing before.
-        data = data == null ? EMPTY : data.asReadOnlyBuffer().slice();
+        data = data == null ? EMPTY : ownView(data);
         if (subSequenceNumber < NO_SUB_SEQUENCE) {
             throw new IllegalArgumentException("subSequenceNumber must be >= 0, or NO_SUB_SEQUENCE (-1), was "
                     + subSequenceNumber);
         }
     }
 
+    /**
+     * The record's own read-only view: exactly the bytes between the given buffer's position and limit, at
+     * index 0 to capacity. A buffer already in that shape (the adapters make one, and {@link #withPayload} passes
+     * a fresh view of this record's) is kept as is: the view's position and limit may be moved by whoever else holds it, but
+     * {@link #data()} ignores both, so nothing can shrink what gets parked.
+     */
+    private static ByteBuffer ownView(ByteBuffer given) {
+        if (given.isReadOnly() && given.position() == 0 && given.limit() == given.capacity()) {
+            return given;
+        }
+        return given.asReadOnlyBuffer().slice();
+    }
+
     /** A read-only view of the raw bytes, positioned at zero; independent of other calls. */
     @Override
     public ByteBuffer data() {
-        return data.duplicate();
+        // clear(): the whole view, whatever another holder of the same buffer object did to its position/limit.
+        return data.duplicate().clear();
     }
 
     /** The raw bytes as a fresh array (a copy). */
@@ -84,7 +97,8 @@ public record StreamRecord<T>(
 
     /** A copy of this record carrying another payload (used when decoding). */
     public <U> StreamRecord<U> withPayload(U newPayload) {
-        return new StreamRecord<>(newPayload, data, partitionKey, shardId, sourceArn, sequenceNumber,
+        // data(), not the field: another holder of the same buffer object may have moved its position and limit.
+        return new StreamRecord<>(newPayload, data(), partitionKey, shardId, sourceArn, sequenceNumber,
                 subSequenceNumber, approximateArrivalTime, eventId);
     }
 
@@ -97,6 +111,6 @@ public record StreamRecord<T>(
     @Override
     public String toString() {
         // Never print the payload: records can carry personal data and logs are widely readable.
-        return "StreamRecord[" + describe() + ", partitionKey=" + partitionKey + ", bytes=" + data.remaining() + "]";
+        return "StreamRecord[" + describe() + ", partitionKey=" + partitionKey + ", bytes=" + data.capacity() + "]";
     }
 }

@@ -203,6 +203,38 @@ class EngineTest {
     }
 
     @Test
+    void withoutAStoreEachRecordIsDecodedJustBeforeItRunsAndNotAfterAStop() {
+        List<String> events = new ArrayList<>();
+        RecordProcessor<String> p = new RecordProcessor<>() {
+            @Override
+            public void process(StreamRecord<String> rec, RecordContext c) {
+                events.add("process " + rec.payload());
+                if (rec.payload().equals("R1")) {
+                    throw new IllegalStateException("downstream down");
+                }
+            }
+        };
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, raw -> {
+            events.add("decode " + raw.payload());
+            return raw.payload().toUpperCase();
+        }, config().build());
+        BatchResult r = bp.process(shard(4, 1), null);
+        assertThat(events).containsExactly("decode r0", "process R0", "decode r1", "process R1");
+        assertThat(outcomes(r)).containsExactly(Outcome.PROCESSED, Outcome.FAILED, Outcome.NOT_ATTEMPTED,
+                Outcome.NOT_ATTEMPTED);
+    }
+
+    @Test
+    void withoutAStoreTheContextStillGivesThePositionKey() {
+        List<String> keys = new ArrayList<>();
+        BatchProcessor<String, String> bp = BatchProcessor.create(
+                RecordProcessor.<String>of((rec, c) -> keys.add(c.dedupKey())), config().build());
+        bp.process(shard(2, 1), null);
+        assertThat(keys).containsExactly(Records.ARN + "/" + Records.SHARD + "/" + seq(0),
+                Records.ARN + "/" + Records.SHARD + "/" + seq(1));
+    }
+
+    @Test
     void aDecodeFailureParksTheRawBytesAndTheBatchGoesOn() {
         RecordingSink sink = new RecordingSink();
         List<String> seen = new ArrayList<>();

@@ -220,6 +220,39 @@ class KinesisDecodersTest {
         assertThat(e.subSequenceNumber()).isEqualTo(4);
     }
 
+    // ---- JSON from read-only buffers (scratch-array path and stream path) ---------------------------------------
+
+    @Test
+    void readOnlyPayloadsOfAnySizeDecodeAndOneRecordNeverSeesAnothersBytes() throws Exception {
+        RecordDecoder<ByteBuffer, Order> decoder = KinesisDecoders.json(Order.class);
+        String big = "x".repeat(40_000); // beyond the scratch array: read through a stream
+        List<String> customers = List.of("alice", big, "bob", "c", big + "y", "dave");
+        for (String customer : customers) {
+            String json = "{\"orderId\":\"o\",\"customer\":\"" + customer + "\",\"amount\":1,\"action\":\"ok\"}";
+            ByteBuffer readOnly = ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+            assertThat(decoder.decode(raw(readOnly))).isEqualTo(new Order("o", customer, 1, "ok"));
+        }
+        // A short malformed record right after a long valid one: the error is about its own bytes only.
+        ByteBuffer truncated = ByteBuffer.wrap("{\"orderId\":\"o\"".getBytes(StandardCharsets.UTF_8))
+                .asReadOnlyBuffer();
+        KinesisDecodeException e = decodeFailure(decoder, raw(truncated));
+        assertThat(e.getMessage()).contains("Malformed JSON").doesNotContain("xxx");
+    }
+
+    @Test
+    void aMapperThatPutsTheSourceIntoErrorsStillDecodesAndQuotesOnlyThisRecord() {
+        ObjectMapper withSource = KinesisDecoders.defaultObjectMapper();
+        withSource.getFactory().enable(com.fasterxml.jackson.core.JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);
+        RecordDecoder<ByteBuffer, Order> decoder = KinesisDecoders.json(Order.class, withSource);
+        String longOne = "{\"orderId\":\"o\",\"customer\":\"" + "secret-".repeat(50)
+                + "\",\"amount\":1,\"action\":\"ok\"}";
+        assertThat(catchThrowableOfType(Exception.class, () -> decoder.decode(raw(ByteBuffer.wrap(
+                longOne.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer())))).isNull();
+        KinesisDecodeException e = decodeFailure(decoder, raw(ByteBuffer.wrap("{\"orderId\":"
+                .getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer()));
+        assertThat(e.getCause().getMessage()).doesNotContain("secret");
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     static StreamRecord<ByteBuffer> raw(String text) {

@@ -45,7 +45,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 import static io.shardwise.core.dedup.Expressions.ATTEMPTS;
@@ -88,7 +95,8 @@ import static io.shardwise.core.dedup.Expressions.status;
  * transactions, still correct).
  *
  * <h2>Requests</h2>
- * Reads are {@code BatchGetItem} of up to 100 keys, strongly consistent, unprocessed keys retried with backoff.
+ * Reads are {@code BatchGetItem} of up to 100 keys, strongly consistent, unprocessed keys retried with backoff;
+ * the pages of one read go out concurrently ({@link Builder#readConcurrency}).
  * Each state change is one conditional {@code UpdateItem} ({@code PutItem} for watermarks); a claim that is
  * rejected gets the blocking item from the same call ({@code ReturnValuesOnConditionCheckFailure=ALL_OLD}). Only
  * when a claim or failure replaced an item whose TTL had passed (DynamoDB deletes such items up to a few days late)
@@ -108,6 +116,8 @@ public final class DynamoDbDedupStore implements DedupStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbDedupStore.class);
     private static final int BATCH_GET_LIMIT = 100;
+    /** Default number of 100-key BatchGetItem pages read at once. */
+    static final int DEFAULT_READ_CONCURRENCY = 10;
 
     private final DynamoDbClient client;
     private final String tableName;
@@ -121,6 +131,12 @@ public final class DynamoDbDedupStore implements DedupStore {
     private final Map<String, String> watermarkProjectionNames;
     private final String markerProjection;
     private final String watermarkProjection;
+    private final int readConcurrency;
+    /**
+     * Runs the pages of a read beyond the first (readConcurrency - 1 threads, shared by concurrent reads); its
+     * threads exit after 30 s idle. Null when readConcurrency is 1.
+     */
+    private final ExecutorService readPool;
 
     private DynamoDbDedupStore(Builder b) {
         this.client = b.client;
@@ -141,6 +157,20 @@ public final class DynamoDbDedupStore implements DedupStore {
         String sk = sortKey == null ? "" : ", #sk";
         this.markerProjection = Expressions.MARKER_PROJECTION + sk;
         this.watermarkProjection = Expressions.WATERMARK_PROJECTION + sk;
+        this.readConcurrency = b.readConcurrency;
+        this.readPool = readConcurrency == 1 ? null : readPool(readConcurrency - 1, tableName);
+    }
+
+    private static ExecutorService readPool(int threads, String tableName) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "shardwise-dedup-read-" + tableName + "-" + n.incrementAndGet());
+                    t.setDaemon(true); // never keeps a JVM alive; reads in flight are only reads
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true); // an idle store (a frozen Lambda sandbox) holds no threads
+        return pool;
     }
 
     /**
@@ -158,6 +188,7 @@ public final class DynamoDbDedupStore implements DedupStore {
         private Clock clock = Clock.systemUTC();
         private String sortKey;
         private Backoff.Sleeper sleeper = Backoff.THREAD_SLEEP;
+        private int readConcurrency = DEFAULT_READ_CONCURRENCY;
 
         private Builder(DynamoDbClient client, String tableName) {
             this.client = client;
@@ -179,6 +210,23 @@ public final class DynamoDbDedupStore implements DedupStore {
          */
         public Builder sortKey(String attributeName) {
             this.sortKey = attributeName;
+            return this;
+        }
+
+        /**
+         * How many 100-key {@code BatchGetItem} pages a read issues at once; default
+         * {@value #DEFAULT_READ_CONCURRENCY}, so a 1,000-record batch reads its markers in one round trip instead
+         * of ten. 1 reads page after page on the caller's thread (no threads are created). The pages are
+         * independent reads, so the result is the same either way; only latency and the number of concurrent
+         * connections change (keep it at or below the HTTP client's connection pool size, 50 by default for
+         * the Apache client).
+         */
+        public Builder readConcurrency(int pages) {
+            if (pages < 1) {
+                throw new IllegalArgumentException("readConcurrency must be at least 1 (1 = sequential reads), was "
+                        + pages);
+            }
+            this.readConcurrency = pages;
             return this;
         }
 
@@ -378,48 +426,82 @@ public final class DynamoDbDedupStore implements DedupStore {
     }
 
     /**
-     * BatchGetItem in calls of up to 100 distinct keys, strongly consistent; unprocessed keys (throttling, or the
-     * 16 MB response limit) are asked again with backoff, as the BatchGetItem API reference advises.
+     * BatchGetItem in calls of up to 100 distinct keys, strongly consistent, up to {@code readConcurrency} calls
+     * at once; unprocessed keys (throttling, or the 16 MB response limit) are asked again with backoff, as the
+     * BatchGetItem API reference advises. Items reach {@code sink} on the calling thread, page by page in order.
      */
     private void batchGet(Collection<String> ids, String projection, Map<String, String> names, String purpose,
                           BiConsumer<String, Map<String, AttributeValue>> sink) {
         List<String> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
+        List<List<String>> pages = new ArrayList<>();
         for (int from = 0; from < distinct.size(); from += BATCH_GET_LIMIT) {
-            List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            for (String id : distinct.subList(from, Math.min(from + BATCH_GET_LIMIT, distinct.size()))) {
-                keys.add(key(id));
+            pages.add(distinct.subList(from, Math.min(from + BATCH_GET_LIMIT, distinct.size())));
+        }
+        if (pages.size() <= 1 || readPool == null) {
+            for (List<String> page : pages) {
+                readPage(page, projection, names, purpose).forEach(item -> sink.accept(idOf(item), item));
             }
-            KeysAndAttributes.Builder builder = KeysAndAttributes.builder().keys(keys).consistentRead(true)
-                    .projectionExpression(projection);
-            if (!names.isEmpty()) {
-                builder.expressionAttributeNames(names); // DynamoDB rejects an empty map, and unused names
+            return;
+        }
+        // The first page runs here, the others on the pool's readConcurrency - 1 threads: at most
+        // readConcurrency calls in flight.
+        List<CompletableFuture<List<Map<String, AttributeValue>>>> rest = new ArrayList<>(pages.size() - 1);
+        for (List<String> page : pages.subList(1, pages.size())) {
+            rest.add(CompletableFuture.supplyAsync(() -> readPage(page, projection, names, purpose), readPool));
+        }
+        List<Map<String, AttributeValue>> first = readPage(pages.get(0), projection, names, purpose);
+        first.forEach(item -> sink.accept(idOf(item), item));
+        for (CompletableFuture<List<Map<String, AttributeValue>>> page : rest) {
+            List<Map<String, AttributeValue>> items;
+            try {
+                items = page.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause; // already names the table, the operation and the fix
+                }
+                throw e;
             }
-            KeysAndAttributes request = builder.build();
-            int tries = 0;
-            while (request != null && request.hasKeys() && !request.keys().isEmpty()) {
-                BatchGetItemResponse response;
-                try {
-                    KeysAndAttributes current = request;
-                    response = client.batchGetItem(r -> r.requestItems(Map.of(tableName, current)));
-                } catch (SdkException e) {
-                    throw failure("BatchGetItem", purpose, e);
+            items.forEach(item -> sink.accept(idOf(item), item));
+        }
+    }
+
+    /** One BatchGetItem page, with unprocessed keys asked again. */
+    private List<Map<String, AttributeValue>> readPage(List<String> ids, String projection, Map<String, String> names,
+                                                       String purpose) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            keys.add(key(id));
+        }
+        KeysAndAttributes.Builder builder = KeysAndAttributes.builder().keys(keys).consistentRead(true)
+                .projectionExpression(projection);
+        if (!names.isEmpty()) {
+            builder.expressionAttributeNames(names); // DynamoDB rejects an empty map, and unused names
+        }
+        KeysAndAttributes request = builder.build();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        int tries = 0;
+        while (request != null && request.hasKeys() && !request.keys().isEmpty()) {
+            BatchGetItemResponse response;
+            try {
+                KeysAndAttributes current = request;
+                response = client.batchGetItem(r -> r.requestItems(Map.of(tableName, current)));
+            } catch (SdkException e) {
+                throw failure("BatchGetItem", purpose, e);
+            }
+            tries++;
+            items.addAll(response.responses().getOrDefault(tableName, List.of()));
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(tableName) : null;
+            if (request != null && request.hasKeys() && !request.keys().isEmpty()) {
+                if (!backoff.mayRetry(tries)) {
+                    throw new StreamProcessingException("DynamoDB dedup table '" + tableName + "': BatchGetItem ("
+                            + purpose + ") still left " + request.keys().size() + " keys unprocessed after "
+                            + tries + " tries: the table is throttled. Fix: switch it to on-demand capacity or "
+                            + "raise its read capacity. The batch is failed and will be redelivered.");
                 }
-                tries++;
-                for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
-                    sink.accept(idOf(item), item);
-                }
-                request = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(tableName) : null;
-                if (request != null && request.hasKeys() && !request.keys().isEmpty()) {
-                    if (!backoff.mayRetry(tries)) {
-                        throw new StreamProcessingException("DynamoDB dedup table '" + tableName + "': BatchGetItem ("
-                                + purpose + ") still left " + request.keys().size() + " keys unprocessed after "
-                                + tries + " tries: the table is throttled. Fix: switch it to on-demand capacity or "
-                                + "raise its read capacity. The batch is failed and will be redelivered.");
-                    }
-                    backoff.pause(tries);
-                }
+                backoff.pause(tries);
             }
         }
+        return items;
     }
 
     // ------------------------------------------------------------------------------------------ claim

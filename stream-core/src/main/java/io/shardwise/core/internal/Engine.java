@@ -41,11 +41,13 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The engine behind {@link io.shardwise.core.BatchProcessor}.
  *
- * <p>A batch runs in three phases: (1) decode every record and derive its dedup key, in order (failures become
- * per-record decode errors); (2) one batched read of what the dedup store already knows; (3) run the records in
- * "lanes": one lane for the whole batch when sequential, one lane per partition key when key-parallel. A lane
- * runs its records strictly in order and writes only its own slots, so results need no locking; the join of the
- * lane futures publishes them. The response names the lowest record that is not done.
+ * <p>A batch runs in three phases: (1) with a dedup store, decode every record and derive its dedup key, in
+ * order (failures become per-record decode errors); without one, records are decoded in their lane instead, just
+ * before they run; (2) one batched read of what the dedup store already knows; (3) run the records in "lanes": one
+ * lane for the whole batch when sequential, one lane per partition key when key-parallel. A lane runs its records
+ * strictly in order and writes only its own slots, so results need no locking; the join of the lane futures
+ * publishes them. A decoded payload is dropped once its record has run. The response names the lowest record that
+ * is not done.
  *
  * <p>Thread-safe: all per-batch state lives in {@link Batch}.
  */
@@ -99,7 +101,7 @@ public final class Engine<R, T> {
         }
         processor.onBatchStart(records);
         Batch batch = new Batch(records, context);
-        batch.decodeAll();
+        batch.prepare();
         batch.prefetch();
         batch.run();
         BatchResult result = batch.result(Duration.ofNanos(System.nanoTime() - startNanos));
@@ -172,49 +174,64 @@ public final class Engine<R, T> {
             }
         }
 
-        void decodeAll() {
+        /**
+         * With a dedup store, decodes every record and derives its keys up front: the batched read needs all ids.
+         * Without one there is nothing to read, so each record is decoded in its lane just before it runs and
+         * dropped after: a large batch never holds all its decoded payloads at once.
+         */
+        void prepare() {
+            if (store == null) {
+                return;
+            }
             for (Slot s : slots) {
+                decode(s);
+                deriveKeys(s);
+            }
+        }
+
+        void decode(Slot s) {
+            try {
+                T payload = decoder.decode(s.raw);
+                s.decoded = s.raw.withPayload(payload);
+            } catch (Exception e) {
+                // Adapters' decode exceptions already name the record; don't say it twice.
+                String what = e instanceof NonRetryableException ? e.getMessage()
+                        : "Cannot decode the payload of " + s.raw.describe() + ": " + e.getMessage();
+                // The outcome (parked, or failed when no sink takes it) is reported separately: don't claim it.
+                s.decodeError = new DecodeException(what + ". Not retried: fix the producer or the decoder.", e);
+            }
+        }
+
+        /** Dedup key, marker id, payload hash and watermark scope of a decoded record (store configured). */
+        void deriveKeys(Slot s) {
+            if (s.decoded != null) {
                 try {
-                    T payload = decoder.decode(s.raw);
-                    s.decoded = s.raw.withPayload(payload);
-                } catch (Exception e) {
-                    // Adapters' decode exceptions already name the record; don't say it twice.
-                    String what = e instanceof NonRetryableException ? e.getMessage()
-                            : "Cannot decode the payload of " + s.raw.describe() + ": " + e.getMessage();
-                    // The outcome (parked, or failed when no sink takes it) is reported separately: don't claim it.
-                    s.decodeError = new DecodeException(what + ". Not retried: fix the producer or the decoder.", e);
-                }
-                if (s.decoded != null && store != null) {
-                    try {
-                        s.dedupKey = processor.dedupKey(s.decoded);
-                        if (s.dedupKey == null || s.dedupKey.isBlank()) {
-                            throw new IllegalStateException("dedupKey returned "
-                                    + (s.dedupKey == null ? "null" : "a blank key"));
-                        }
-                    } catch (RuntimeException e) {
-                        s.decodeError = new DecodeException("Cannot derive the dedup key of " + s.raw.describe()
-                                + ": " + e.getMessage() + ". The record is parked; check "
-                                + processor.getClass().getSimpleName() + ".dedupKey for this payload.", e);
-                        s.dedupKey = null;
+                    s.dedupKey = processor.dedupKey(s.decoded);
+                    if (s.dedupKey == null || s.dedupKey.isBlank()) {
+                        throw new IllegalStateException("dedupKey returned "
+                                + (s.dedupKey == null ? "null" : "a blank key"));
                     }
+                } catch (RuntimeException e) {
+                    s.decodeError = new DecodeException("Cannot derive the dedup key of " + s.raw.describe()
+                            + ": " + e.getMessage() + ". The record is parked; check "
+                            + processor.getClass().getSimpleName() + ".dedupKey for this payload.", e);
+                    s.dedupKey = null;
                 }
-                if (s.dedupKey == null) {
-                    s.dedupKey = s.raw.positionKey();
-                }
-                if (store != null) {
-                    s.id = Hashing.dedupId(config.consumerName(), s.dedupKey);
-                    if (config.payloadValidation()) {
-                        s.validation = Hashing.sha256Hex(s.raw.data());
-                    }
-                    if (mode == DedupMode.WATERMARK) {
-                        // Per partition key unless the user declared a shard-wide watermark safe (see
-                        // ProcessingConfig.shardWatermark): with ParallelizationFactor > 1 a shard's records run
-                        // in several concurrent batches, and only per-key order holds.
-                        s.watermarkId = Hashing.watermarkId(config.consumerName(), s.raw.sourceArn(),
-                                s.raw.shardId(), config.shardWatermark() ? null : nullToEmpty(s.raw.partitionKey()));
-                        s.payloadKeyed = !s.dedupKey.equals(s.raw.positionKey());
-                    }
-                }
+            }
+            if (s.dedupKey == null) {
+                s.dedupKey = s.raw.positionKey();
+            }
+            s.id = Hashing.dedupId(config.consumerName(), s.dedupKey);
+            if (config.payloadValidation()) {
+                s.validation = Hashing.sha256Hex(s.raw.data());
+            }
+            if (mode == DedupMode.WATERMARK) {
+                // Per partition key unless the user declared a shard-wide watermark safe (see
+                // ProcessingConfig.shardWatermark): with ParallelizationFactor > 1 a shard's records run
+                // in several concurrent batches, and only per-key order holds.
+                s.watermarkId = Hashing.watermarkId(config.consumerName(), s.raw.sourceArn(),
+                        s.raw.shardId(), config.shardWatermark() ? null : nullToEmpty(s.raw.partitionKey()));
+                s.payloadKeyed = !s.dedupKey.equals(s.raw.positionKey());
             }
         }
 
@@ -332,22 +349,28 @@ public final class Engine<R, T> {
         }
 
         void handle(Slot s, LaneState state) {
-            if (store == null) {
-                if (s.decodeError != null) {
-                    fail(s, s.decodeError, 1, null, false);
-                } else {
-                    runProcessor(s, 1, null);
+            try {
+                if (store == null) {
+                    decode(s);
+                    if (s.decodeError != null) {
+                        fail(s, s.decodeError, 1, null, false);
+                    } else {
+                        runProcessor(s, 1, null);
+                    }
+                    return;
                 }
-                return;
-            }
-            switch (mode) {
-                case PER_RECORD -> handlePerRecord(s, state);
-                case WATERMARK -> handleWatermark(s, state);
-                case TRANSACTIONAL -> handleTransactional(s, state);
-                default -> throw new IllegalStateException("unknown mode " + mode);
-            }
-            if (s.outcome != null && s.outcome.isDone()) {
-                state.firstById.putIfAbsent(s.id, s);
+                switch (mode) {
+                    case PER_RECORD -> handlePerRecord(s, state);
+                    case WATERMARK -> handleWatermark(s, state);
+                    case TRANSACTIONAL -> handleTransactional(s, state);
+                    default -> throw new IllegalStateException("unknown mode " + mode);
+                }
+                if (s.outcome != null && s.outcome.isDone()) {
+                    state.firstById.putIfAbsent(s.id, s);
+                }
+            } finally {
+                // The processor has had it; parking and reporting use the raw record. Frees large batches early.
+                s.decoded = null;
             }
         }
 
@@ -640,7 +663,8 @@ public final class Engine<R, T> {
 
         /** Runs the processor; sets PROCESSED and returns null on success, else returns the failure (unrecorded). */
         Throwable invoke(Slot s, int attempt, StagingWrites writes) {
-            RecordContext rc = new RecordContext(attempt, s.dedupKey, context, writes);
+            RecordContext rc = store != null ? new RecordContext(attempt, s.dedupKey, context, writes)
+                    : RecordContext.withDeferredDedupKey(attempt, s.raw::positionKey, context, writes);
             try {
                 processor.process(s.decoded, rc);
                 s.set(Outcome.PROCESSED, null, attempt);

@@ -10,6 +10,11 @@ import io.shardwise.testkit.LocalEmulators;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -24,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -57,12 +63,22 @@ class DynamoDbDedupStoreIT extends DedupStoreContract {
 
     /** A client of its own (with a counter), on the testkit's shared DynamoDB Local. */
     static DynamoDbClient client(RequestCounter counter) {
+        return client(counter, 0);
+    }
+
+    /** A client with the given interceptor; {@code maxAttempts} 1 turns SDK retries off, 0 keeps the default. */
+    static DynamoDbClient client(ExecutionInterceptor interceptor, int maxAttempts) {
         return DynamoDbClient.builder()
                 .endpointOverride(LocalEmulators.dynamoDb().endpoint())
                 .region(LocalAwsClients.REGION)
                 .credentialsProvider(LocalAwsClients.credentials())
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(counter))
+                .overrideConfiguration(c -> {
+                    c.addExecutionInterceptor(interceptor);
+                    if (maxAttempts > 0) {
+                        c.retryStrategy(r -> r.maxAttempts(maxAttempts));
+                    }
+                })
                 .build();
     }
 
@@ -119,6 +135,87 @@ class DynamoDbDedupStoreIT extends DedupStoreContract {
         Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(userTable)
                 .key(Map.of("pk", AttributeValue.fromS(pk))).consistentRead(true)).item();
         return item == null || !item.containsKey("n") ? 0 : Long.parseLong(item.get("n").n());
+    }
+
+    // ---------------------------------------------------------------- concurrent reads
+
+    /** Holds every BatchGetItem call 100 ms and records how many were in flight at once; can fail one page. */
+    static final class SlowBatchGets implements ExecutionInterceptor {
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger maxInFlight = new AtomicInteger();
+        final AtomicInteger calls = new AtomicInteger();
+        volatile int failCall = -1;
+
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            if (!"BatchGetItem".equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
+                return;
+            }
+            int call = calls.incrementAndGet();
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            if (call == failCall) {
+                throw SdkClientException.create("injected failure of BatchGetItem call " + call);
+            }
+        }
+    }
+
+    static DynamoDbClient slowClient(SlowBatchGets slow) {
+        return client(slow, 1); // no SDK retries: an injected failure must reach the store
+    }
+
+    @Test
+    void readIssuesItsPagesConcurrentlyUpToReadConcurrencyWithTheSameResult() {
+        List<String> ids = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> id("page-" + i)).toList();
+        for (int i = 0; i < ids.size(); i += 7) {
+            store.markParked(ids.get(i), null, in(Duration.ofHours(1)));
+        }
+        SlowBatchGets sequentialCalls = new SlowBatchGets();
+        SlowBatchGets concurrentCalls = new SlowBatchGets();
+        try (DynamoDbClient sequentialClient = slowClient(sequentialCalls);
+             DynamoDbClient concurrentClient = slowClient(concurrentCalls)) {
+            Map<String, DedupStore.Entry> sequential = DynamoDbDedupStore.builder(sequentialClient, dedupTable)
+                    .clock(clock).readConcurrency(1).build().read(ids);
+            Map<String, DedupStore.Entry> concurrent = DynamoDbDedupStore.builder(concurrentClient, dedupTable)
+                    .clock(clock).readConcurrency(4).build().read(ids);
+
+            assertThat(sequential).hasSize(143);
+            assertThat(concurrent).isEqualTo(sequential);
+            assertThat(List.copyOf(concurrent.keySet())).isEqualTo(List.copyOf(sequential.keySet())); // id order
+            assertThat(sequentialCalls.calls).hasValue(10);
+            assertThat(sequentialCalls.maxInFlight).hasValue(1);
+            assertThat(concurrentCalls.calls).hasValue(10);
+            assertThat(concurrentCalls.maxInFlight.get()).isBetween(2, 4);
+        }
+    }
+
+    @Test
+    void aFailedPageFailsTheReadWithTheStoresMessage() {
+        List<String> ids = java.util.stream.IntStream.range(0, 500).mapToObj(i -> id("failing-" + i)).toList();
+        SlowBatchGets slow = new SlowBatchGets();
+        slow.failCall = 3;
+        try (DynamoDbClient client = slowClient(slow)) {
+            DedupStore concurrent = DynamoDbDedupStore.builder(client, dedupTable).clock(clock).readConcurrency(5)
+                    .build();
+            assertThatThrownBy(() -> concurrent.read(ids))
+                    .isInstanceOf(StreamProcessingException.class)
+                    .hasMessageContaining("BatchGetItem")
+                    .hasMessageContaining(dedupTable)
+                    .hasMessageContaining("injected failure");
+        }
+    }
+
+    @Test
+    void readConcurrencyBelowOneIsRefused() {
+        assertThatThrownBy(() -> DynamoDbDedupStore.builder(dynamoDb, dedupTable).readConcurrency(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("readConcurrency must be at least 1");
     }
 
     // ---------------------------------------------------------------- checkReady

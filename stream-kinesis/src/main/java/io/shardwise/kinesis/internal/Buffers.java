@@ -23,6 +23,10 @@ public final class Buffers {
      * position and limit (the content is shared, not copied).
      */
     public static ByteBuffer readOnlySlice(ByteBuffer buffer) {
+        if (buffer.position() == 0 && buffer.limit() == buffer.capacity()) {
+            // Already spans exactly its bytes (the runtime's buffers do): one view instead of two.
+            return buffer.asReadOnlyBuffer();
+        }
         return buffer.asReadOnlyBuffer().slice();
     }
 }

@@ -48,28 +48,32 @@ public final class KinesisRecords {
         String shardOfBatch = expectedShardId;
         for (int i = 0; i < records.size(); i++) {
             KinesisEvent.KinesisEventRecord r = records.get(i);
-            String where = "Records[" + i + "]";
             if (r == null) {
-                throw malformed(where + " is null");
+                throw malformed(where(i) + " is null");
             }
             KinesisEvent.Record k = r.getKinesis();
             if (k == null) {
-                throw malformed(where + ".kinesis is null (eventID " + r.getEventID() + ")");
+                throw malformed(where(i) + ".kinesis is null (eventID " + r.getEventID() + ")");
             }
-            String sequenceNumber = required(k.getSequenceNumber(), where + ".kinesis.sequenceNumber");
-            String partitionKey = required(k.getPartitionKey(), where + ".kinesis.partitionKey");
-            String eventId = required(r.getEventID(), where + ".eventID");
-            String sourceArn = required(r.getEventSourceARN(), where + ".eventSourceARN");
-            String shardId = shardIdOf(eventId, where);
-            if (shardOfBatch == null) {
-                shardOfBatch = shardId;
-            } else if (!shardOfBatch.equals(shardId)) {
-                throw malformed(where + " is from shard " + shardId + " but the batch is for shard " + shardOfBatch
-                        + ": Lambda delivers one shard per event, so the batch cannot be ordered");
+            String sequenceNumber = required(k.getSequenceNumber(), i, ".kinesis.sequenceNumber");
+            String partitionKey = required(k.getPartitionKey(), i, ".kinesis.partitionKey");
+            String eventId = required(r.getEventID(), i, ".eventID");
+            String sourceArn = required(r.getEventSourceARN(), i, ".eventSourceARN");
+            String shardId;
+            if (shardOfBatch != null && !shardOfBatch.isEmpty() && isOfShard(eventId, shardOfBatch)) {
+                shardId = shardOfBatch; // the common case: no substring per record
+            } else {
+                shardId = shardIdOf(eventId, where(i));
+                if (shardOfBatch == null) {
+                    shardOfBatch = shardId;
+                } else {
+                    throw malformed(where(i) + " is from shard " + shardId + " but the batch is for shard "
+                            + shardOfBatch + ": Lambda delivers one shard per event, so the batch cannot be ordered");
+                }
             }
             ByteBuffer data = k.getData();
             if (data == null) {
-                throw malformed(where + ".kinesis.data is null (sequence number " + sequenceNumber + ")");
+                throw malformed(where(i) + ".kinesis.data is null (sequence number " + sequenceNumber + ")");
             }
             // slice(): StreamRecord hands out views positioned at zero, so the bytes must start at index zero.
             ByteBuffer bytes = Buffers.readOnlySlice(data);
@@ -111,9 +115,20 @@ public final class KinesisRecords {
         }
     }
 
-    private static String required(String value, String field) {
+    /** Whether {@code eventId} is {@code shardId + ":" + ...}. */
+    private static boolean isOfShard(String eventId, String shardId) {
+        return eventId.length() > shardId.length() && eventId.charAt(shardId.length()) == ':'
+                && eventId.startsWith(shardId);
+    }
+
+    /** Where a record is in the event, for messages; built only when there is something to say. */
+    private static String where(int index) {
+        return "Records[" + index + "]";
+    }
+
+    private static String required(String value, int index, String field) {
         if (value == null || value.isEmpty()) {
-            throw malformed(field + " is " + (value == null ? "null" : "empty"));
+            throw malformed(where(index) + field + " is " + (value == null ? "null" : "empty"));
         }
         return value;
     }
