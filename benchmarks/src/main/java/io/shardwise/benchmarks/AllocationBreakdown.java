@@ -59,7 +59,7 @@ public final class AllocationBreakdown {
                         }
                         return last;
                     }));
-            out.add(step("shardwise's JSON decoder (read-only buffer, via an InputStream)",
+            out.add(step("shardwise's JSON decoder (read-only buffer, copied to a per-thread array)",
                     "KinesisDecoders.json → JsonDecoder.decode", records, () -> {
                         Object last = null;
                         for (StreamRecord<ByteBuffer> r : mapped) {
@@ -77,7 +77,7 @@ public final class AllocationBreakdown {
                         }
                         return last;
                     }));
-            out.add(step("the position key string (built even without a dedup store)", "StreamRecord.positionKey",
+            out.add(step("the position key string (built only with a dedup store, or when asked)", "StreamRecord.positionKey",
                     records, () -> {
                         Object last = null;
                         for (StreamRecord<ByteBuffer> r : mapped) {

@@ -170,8 +170,8 @@ public class CpuBenchmarks {
     }
 
     /**
-     * Diagnostic: the same, with a decoder that parses a byte-array copy ({@code KinesisDecoders.using}) instead of
-     * {@code KinesisDecoders.json}, which reads the record's read-only buffer through an InputStream.
+     * Diagnostic: the same, with a decoder that parses a fresh byte-array copy per record ({@code
+     * KinesisDecoders.using}) instead of {@code KinesisDecoders.json}, which copies into a per-thread array.
      */
     @Benchmark
     @OperationsPerInvocation(SMALL)

@@ -122,31 +122,28 @@ public final class Report {
                 + "duplicates are skipped (scenario 3); with the default `watermarkGroupSize(1)` that is one "
                 + "`TransactWriteItems` per record on top of the watermark's `PutItem`, about as many requests as the "
                 + "per-record baseline. `watermarkGroupSize(n)` is documented to batch both (not measured here).\n");
-        b.append("- **Wall time is sequential round trips.** Every contender issues its requests one after another, "
-                + "so wall time ≈ requests × (latency + client and emulator cost). The transactional batch is 30 round "
-                + "trips (10 `BatchGetItem`, 20 `TransactWriteItems`), and each 100-item transaction costs DynamoDB "
-                + "Local far more than a single write (see \"in DynamoDB Local\" and the per-call table under scenario "
-                + "1). The reads could overlap: `DynamoDbDedupStore.batchGet` fetches the 100-key pages one after "
-                + "another although they are independent. The commits are sequential by design (a later transaction "
-                + "must not commit when an earlier one fails, or effects would overtake each other), so only "
-                + "transactions of disjoint partition keys (isolate-key mode, key-parallel lanes) could run at once.\n");
+        b.append("- **Wall time is round trips.** Wall time ≈ sequential requests × (latency + client and emulator "
+                + "cost). The transactional batch is 10 `BatchGetItem` pages, which `DynamoDbDedupStore` sends "
+                + "concurrently (`readConcurrency`, default 10: one round trip), then 20 `TransactWriteItems` of 100 "
+                + "items, sent one after another by design: a later transaction must not commit when an earlier one "
+                + "fails, or effects would overtake each other. Each 100-item transaction costs DynamoDB Local far "
+                + "more than a single write (see \"in DynamoDB Local\" and the per-call table under scenario 1), so "
+                + "at 5 ms the emulator's own time is most of the transactional wall time.\n");
         b.append("- **Key-parallel.** Without dedup, concurrency 32 comes close to its bound (100 keys of 10 records "
-                + "on 32 workers need 4 rounds). With transactional dedup the prefetch reads (10 `BatchGetItem` calls, "
-                + "sequential, before any lane starts: `Engine.Batch.prefetch`) and one commit per lane sit on the "
-                + "critical path.\n");
-        b.append("- **CPU and allocation.** Without dedup, the engine allocates about 1 KB per record more than the "
-                + "hand-written loop (table at the end): the event is mapped to `StreamRecord`s "
-                + "(`KinesisRecords.toStreamRecords`: each record's buffer is made read-only and sliced there and again "
-                + "in `StreamRecord`'s constructor), a second `StreamRecord` is built per record for the decoded payload "
-                + "(`StreamRecord.withPayload` in `Engine.Batch.decodeAll`), and the position key string is built for "
-                + "every record even when no dedup store is configured (`Engine.Batch.decodeAll`: `s.dedupKey = "
-                + "s.raw.positionKey()`).\n");
-        b.append("- **Memory.** `Engine.process` decodes the whole batch (`decodeAll`) before running any record, and "
-                + "keeps every decoded payload, its two `StreamRecord`s and its slot reachable until the batch ends. "
-                + "The hand-written loop keeps nothing between records. The live-heap column of scenario 4 shows the "
-                + "difference; survivors of that size also make young collections copy more, which fits the CPU ratio "
-                + "being worse for the 10,000-record batch than for the 1,000-record one. Decoding lazily in the lane "
-                + "(possible whenever the dedup key is the stream position, or without a store) would remove both.\n\n");
+                + "on 32 workers need 4 rounds). With transactional dedup the prefetch read (concurrent pages, before "
+                + "any lane starts: `Engine.Batch.prefetch`) and one commit per lane sit on the critical path.\n");
+        b.append("- **CPU and allocation.** Without dedup, what shardwise does per record beyond the hand-written loop "
+                + "(table at the end): it maps the event to `StreamRecord`s (`KinesisRecords.toStreamRecords`: one "
+                + "read-only view of each record's bytes, so a parked payload is exactly what arrived), builds a "
+                + "second `StreamRecord` for the decoded payload (`StreamRecord.withPayload`), keeps a slot and an "
+                + "outcome per record for the batch result, and checks the deadline before each record. The JSON "
+                + "decoder copies each read-only payload (up to 16 KiB) into a per-thread array and parses that, "
+                + "Jackson's fast path; the position key is built only when the processor asks for it.\n");
+        b.append("- **Memory.** Without a dedup store each record is decoded in its lane just before it runs and its "
+                + "payload dropped after, so a batch never holds all its decoded payloads (with a store, ids need "
+                + "every payload decoded up front; each is still dropped once its record has run). What stays "
+                + "reachable for the whole batch is the event itself, one `StreamRecord`, one slot and one outcome "
+                + "per record: the live-heap column of scenario 4.\n\n");
     }
 
     public List<Target> targets() {

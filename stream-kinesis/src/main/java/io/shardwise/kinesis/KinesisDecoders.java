@@ -226,20 +226,21 @@ public final class KinesisDecoders {
 
         @Override
         public T decode(StreamRecord<ByteBuffer> raw) throws KinesisDecodeException {
-            ByteBuffer in = bytesOf(raw);
-            int length = in.remaining();
+            ByteBuffer given = raw.payload() != null ? raw.payload() : raw.data();
+            int length = given.remaining();
             T value;
             try {
-                if (in.hasArray()) {
+                if (given.hasArray()) {
                     // Heap and writable: parse in place. hasArray() is false for read-only and direct buffers.
-                    value = reader.readValue(in.array(), in.arrayOffset() + in.position(), length);
+                    value = reader.readValue(given.array(), given.arrayOffset() + given.position(), length);
                 } else if (scratch != null && length <= SCRATCH_BYTES) {
-                    // Jackson keeps no reference to the array once readValue returns.
+                    // An absolute get: the payload's position is not moved. Jackson keeps no reference to the
+                    // array once readValue returns.
                     byte[] bytes = scratch.get();
-                    in.get(bytes, 0, length);
+                    given.get(given.position(), bytes, 0, length);
                     value = reader.readValue(bytes, 0, length);
                 } else {
-                    value = reader.readValue(new ByteBufferBackedInputStream(in));
+                    value = reader.readValue(new ByteBufferBackedInputStream(given.duplicate()));
                 }
             } catch (JsonProcessingException e) {
                 throw new KinesisDecodeException(raw, describe(e, length), e);

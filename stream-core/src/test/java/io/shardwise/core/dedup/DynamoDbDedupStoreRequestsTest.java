@@ -67,8 +67,10 @@ class DynamoDbDedupStoreRequestsTest {
 
     private final FakeDynamoDb fake = new FakeDynamoDb();
     private final List<Duration> pauses = new ArrayList<>();
+    // readConcurrency(1): the fake answers in call order, and this class pins requests in order. Concurrent pages
+    // are tested against DynamoDB Local (DynamoDbDedupStoreIT).
     private final DynamoDbDedupStore store = DynamoDbDedupStore.builder(fake, "dedup")
-            .clock(Clock.fixed(NOW, ZoneOffset.UTC)).sleeper(pauses::add).build();
+            .clock(Clock.fixed(NOW, ZoneOffset.UTC)).sleeper(pauses::add).readConcurrency(1).build();
 
     private static AttributeValue s(String v) {
         return AttributeValue.fromS(v);

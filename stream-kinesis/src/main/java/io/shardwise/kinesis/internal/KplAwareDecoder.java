@@ -24,21 +24,21 @@ public final class KplAwareDecoder<T> implements RecordDecoder<ByteBuffer, T> {
 
     @Override
     public T decode(StreamRecord<ByteBuffer> raw) throws Exception {
-        if (deaggregate && !raw.isSubRecord()) {
+        // looksAggregated reads absolutely, so the payload itself can be checked without a view of it.
+        ByteBuffer payload = raw.payload() != null ? raw.payload() : raw.data();
+        if (deaggregate && !raw.isSubRecord() && KplAggregate.looksAggregated(payload)) {
             ByteBuffer data = raw.data();
-            if (KplAggregate.looksAggregated(data)) {
-                // Parsing again costs nothing worth saving (corrupt aggregates are rare) and keeps the payload
-                // type a plain ByteBuffer: no internal marker type leaks into the user's onBatchStart.
-                try {
-                    KplAggregate.parse(data);
-                } catch (KplFormatException e) {
-                    throw new KinesisDecodeException(raw, "Corrupt KPL aggregate (" + data.remaining() + " bytes): "
-                            + e.getMessage() + ". It is parked whole with its raw bytes; none of its user records "
-                            + "were processed", e);
-                }
-                throw new KinesisDecodeException(raw, "KPL aggregate reached the decoder without being de-aggregated "
-                        + "(records must be mapped with de-aggregation on); parked whole with its raw bytes", null);
+            // Parsing again costs nothing worth saving (corrupt aggregates are rare) and keeps the payload
+            // type a plain ByteBuffer: no internal marker type leaks into the user's onBatchStart.
+            try {
+                KplAggregate.parse(data);
+            } catch (KplFormatException e) {
+                throw new KinesisDecodeException(raw, "Corrupt KPL aggregate (" + data.remaining() + " bytes): "
+                        + e.getMessage() + ". It is parked whole with its raw bytes; none of its user records "
+                        + "were processed", e);
             }
+            throw new KinesisDecodeException(raw, "KPL aggregate reached the decoder without being de-aggregated "
+                    + "(records must be mapped with de-aggregation on); parked whole with its raw bytes", null);
         }
         return delegate.decode(raw);
     }
