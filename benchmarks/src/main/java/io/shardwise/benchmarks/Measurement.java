@@ -28,10 +28,13 @@ public record Measurement(Scenario scenario, ContenderSpec spec, Dynamo.HttpClie
         return median(callerCpuMs);
     }
 
-    /** Median over runs of the total time spent inside DynamoDB Local (all operations). */
+    /**
+     * Median over runs of the wall time during which a call to DynamoDB Local was in flight (overlapping calls
+     * counted once; older runs without that figure: the sum over operations).
+     */
     public double medianServiceMs() {
-        return median(serviceMs.stream().map(m -> m.values().stream().mapToDouble(Double::doubleValue).sum())
-                .toList());
+        return median(serviceMs.stream().map(m -> m.containsKey(ServiceTimer.BUSY) ? m.get(ServiceTimer.BUSY)
+                : m.entrySet().stream().mapToDouble(Map.Entry::getValue).sum()).toList());
     }
 
     /** Mean service time of one call of {@code operation}, over all runs; NaN if never called. */

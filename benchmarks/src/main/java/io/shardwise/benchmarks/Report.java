@@ -281,9 +281,9 @@ public final class Report {
 
     /** Where DynamoDB Local's time goes: the mean time of one call per operation, in the all-new batch. */
     private void serviceTimes(StringBuilder b, List<Measurement> head) {
-        b.append("\"In DynamoDB Local\" is the time between sending each request and receiving its response, injected "
-                + "latency excluded: the emulator's own work (SQLite, in this JVM) plus the loopback hop. DynamoDB's "
-                + "service times differ (a 100-item transaction is not 100 times a single write there), so this column "
+        b.append("\"In DynamoDB Local\" is the wall time during which at least one request was between being sent and "
+                + "its response arriving (overlapping requests count once), injected latency excluded: the emulator's "
+                + "own work (SQLite, in this JVM) plus the loopback hop. DynamoDB's service times differ (a 100-item transaction is not 100 times a single write there), so this column "
                 + "says how much of a wall time is the emulator rather than the library. Mean time of one call:\n\n");
         b.append("| contender | per call, by operation |\n|---|---|\n");
         for (Measurement m : head) {
