@@ -59,6 +59,17 @@ public final class BenchmarkMain {
                     j.usPerRecord(), j.bytesPerRecord())));
         }
 
+        // Paired CPU: blocks of tens of ms alternate between the two; the full profile takes about 40 s.
+        boolean full = "full".equals(settings.profile());
+        List<PairedCpu.Result> pairedCpu = List.of(
+                PairedCpu.measure(settings.records(), settings.keys(), settings.payload(), full ? 100 : 5,
+                        full ? 10 : 2, full ? 40 : 4),
+                PairedCpu.measure(settings.large(), settings.keys(), settings.largePayload(), full ? 10 : 1,
+                        full ? 10 : 2, full ? 40 : 4));
+        pairedCpu.forEach(p -> progress.accept(String.format("paired CPU %,d x %d B: loop %.3f, shardwise %.3f "
+                + "us/record, ratio %.2f (quartiles %.2f-%.2f)", p.records(), p.payloadBytes(), p.loopUs(),
+                p.shardwiseUs(), p.ratio(), p.q1(), p.q3())));
+
         Map<Long, List<Measurement>> allNew = new LinkedHashMap<>();
         List<Measurement> redelivered;
         List<Measurement> duplicates;
@@ -137,7 +148,7 @@ public final class BenchmarkMain {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.runtime.version"), System.getProperty("os.name") + " "
                 + System.getProperty("os.arch"), loadStart, load(), Runtime.getRuntime().maxMemory() >> 20),
-                allNew, redelivered, duplicates, keyParallel, calibration, large, input.retainedMb(), jmh, allocation,
+                allNew, redelivered, duplicates, keyParallel, calibration, large, input.retainedMb(), jmh, pairedCpu, allocation,
                 Duration.between(started, Instant.now()));
         Report report = new Report(results);
         Files.writeString(settings.output().resolve("benchmarks.md"), report.markdown("benchmarks.png"));

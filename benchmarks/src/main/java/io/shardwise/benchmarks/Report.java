@@ -58,6 +58,7 @@ public final class Report {
                 + "again.");
         large(b);
         keyParallel(b);
+        pairedCpu(b);
         jmh(b);
         calibration(b);
         method(b);
@@ -201,15 +202,33 @@ public final class Report {
         JmhRunner.JmhResult sw = jmh("shardwiseNoDedup1k");
         JmhRunner.JmhResult loop10 = jmh("handWrittenLoop10k");
         JmhRunner.JmhResult sw10 = jmh("shardwiseNoDedup10k");
+        String jmhCpu = "";
+        boolean jmhMet = false;
         if (loop != null && sw != null) {
             double ratio = sw.usPerRecord() / loop.usPerRecord();
             String more = loop10 != null && sw10 != null ? String.format(Locale.ROOT, "; 10,000 × 600 B: %.2f vs %.2f "
                     + "µs/record = %.2f×", sw10.usPerRecord(), loop10.usPerRecord(), sw10.usPerRecord()
                     / loop10.usPerRecord()) : "";
-            boolean both = ratio <= 1.2 && (loop10 == null || sw10 == null || sw10.usPerRecord() / loop10.usPerRecord() <= 1.2);
-            out.add(new Target("CPU ≤ 1.2× the hand-written loop (no dedup, same decode)", String.format(Locale.ROOT,
-                    "1,000 × 200 B: %.2f vs %.2f µs/record = **%.2f×**%s", sw.usPerRecord(), loop.usPerRecord(), ratio,
-                    more), both, "JMH"));
+            jmhMet = ratio <= 1.2 && (loop10 == null || sw10 == null || sw10.usPerRecord() / loop10.usPerRecord() <= 1.2);
+            jmhCpu = String.format(Locale.ROOT, "1,000 × 200 B: %.2f vs %.2f µs/record = %.2f×%s", sw.usPerRecord(),
+                    loop.usPerRecord(), ratio, more);
+        }
+        if (!r.pairedCpu().isEmpty()) {
+            StringBuilder f = new StringBuilder("paired (thread CPU, alternating blocks):");
+            boolean pairedMet = true;
+            for (PairedCpu.Result p : r.pairedCpu()) {
+                f.append(String.format(Locale.ROOT, " %,d × %d B **%.2f×** (quartiles %.2f–%.2f);", p.records(),
+                        p.payloadBytes(), p.ratio(), p.q1(), p.q3()));
+                pairedMet &= p.ratio() <= 1.2;
+            }
+            f.setLength(f.length() - 1);
+            if (!jmhCpu.isEmpty()) {
+                f.append(" — JMH, the two run one after the other: ").append(jmhCpu);
+            }
+            out.add(new Target("CPU ≤ 1.2× the hand-written loop (no dedup, same decode)", f.toString(), pairedMet,
+                    "judged on the paired figure (see \"Paired CPU\")"));
+        } else if (!jmhCpu.isEmpty()) {
+            out.add(new Target("CPU ≤ 1.2× the hand-written loop (no dedup, same decode)", jmhCpu, jmhMet, "JMH"));
         } else {
             out.add(new Target("CPU ≤ 1.2× the hand-written loop (no dedup, same decode)", "not measured (jmh=off)",
                     false, ""));
@@ -369,6 +388,26 @@ public final class Report {
                     .append(ms(m.medianMs())).append(" | ").append(seq == null ? "–" : ratio(seq, m)).append(" | ")
                     .append(ratio(baseline, m)).append(" | ").append(ratio(loop, m)).append(" | ").append(m.outcome())
                     .append(" |\n");
+        }
+        b.append('\n');
+    }
+
+    private void pairedCpu(StringBuilder b) {
+        if (r.pairedCpu().isEmpty()) {
+            return;
+        }
+        b.append("## Paired CPU\n\n");
+        b.append("JMH runs the hand-written loop and shardwise one after the other, so on a shared machine whose speed "
+                + "drifts the two see different machines and their ratio moves from run to run. Here blocks of batches "
+                + "alternate between the two in one JVM (`PairedCpu`), each block timed with the thread's CPU time, "
+                + "and the ratio is taken block pair by block pair. GC threads' work is not in it (the JMH table "
+                + "below has the allocation).\n\n");
+        b.append("| batch | block pairs × batches per block | hand-written loop µs/record | shardwise µs/record "
+                + "| ratio (median of pairs) | quartiles |\n|---|---|---|---|---|---|\n");
+        for (PairedCpu.Result p : r.pairedCpu()) {
+            b.append(String.format(Locale.ROOT, "| %,d × %d B | %d × %d | %.3f | %.3f | **%.2f×** | %.2f–%.2f |%n",
+                    p.records(), p.payloadBytes(), p.blocks(), p.batchesPerBlock(), p.loopUs(), p.shardwiseUs(),
+                    p.ratio(), p.q1(), p.q3()));
         }
         b.append('\n');
     }

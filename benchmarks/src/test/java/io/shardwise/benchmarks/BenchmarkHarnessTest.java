@@ -72,10 +72,26 @@ class BenchmarkHarnessTest {
     }
 
     @Test
+    void pairedCpuMeasuresBothContendersOnBothBatchesAndTheReportJudgesTheTargetOnIt() {
+        assertThat(results.pairedCpu()).hasSize(2);
+        assertThat(results.pairedCpu()).allSatisfy(p -> {
+            assertThat(p.loopUs()).isPositive();
+            assertThat(p.shardwiseUs()).isPositive();
+            assertThat(p.ratio()).isBetween(p.q1(), p.q3());
+        });
+        assertThat(results.pairedCpu().get(0).records()).isEqualTo(results.settings().records());
+        assertThat(results.pairedCpu().get(1).records()).isEqualTo(results.settings().large());
+        Report.Target cpu = new Report(results).targets().stream().filter(t -> t.target().startsWith("CPU"))
+                .findFirst().orElseThrow();
+        assertThat(cpu.figure()).startsWith("paired (thread CPU, alternating blocks):");
+        assertThat(cpu.met()).isEqualTo(results.pairedCpu().stream().allMatch(p -> p.ratio() <= 1.2));
+    }
+
+    @Test
     void writesTheReportAndAChartThatCanBeRead() throws Exception {
         String md = Files.readString(out.resolve("benchmarks.md"));
         assertThat(md).contains("## Targets", "## 1. 20-record batch, all new", "benchmarks.png",
-                "baseline: per-record idempotency", "Not the reference settings");
+                "baseline: per-record idempotency", "Not the reference settings", "## Paired CPU");
         BufferedImage png = ImageIO.read(out.resolve("benchmarks.png").toFile());
         assertThat(png.getWidth()).isGreaterThan(1000);
         assertThat(new Report(results).targets()).isNotEmpty();
