@@ -22,6 +22,7 @@ import java.util.Map;
 import static io.shardwise.kinesis.Events.ARN;
 import static io.shardwise.kinesis.Events.SHARD;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class KinesisDecodersTest {
@@ -240,16 +241,17 @@ class KinesisDecodersTest {
     }
 
     @Test
-    void aMapperThatPutsTheSourceIntoErrorsStillDecodesAndQuotesOnlyThisRecord() {
+    void aMapperThatPutsTheSourceIntoErrorsKeepsEachErrorAboutItsOwnRecord() {
         ObjectMapper withSource = KinesisDecoders.defaultObjectMapper();
         withSource.getFactory().enable(com.fasterxml.jackson.core.JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);
         RecordDecoder<ByteBuffer, Order> decoder = KinesisDecoders.json(Order.class, withSource);
-        String longOne = "{\"orderId\":\"o\",\"customer\":\"" + "secret-".repeat(50)
-                + "\",\"amount\":1,\"action\":\"ok\"}";
-        assertThat(catchThrowableOfType(Exception.class, () -> decoder.decode(raw(ByteBuffer.wrap(
-                longOne.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer())))).isNull();
         KinesisDecodeException e = decodeFailure(decoder, raw(ByteBuffer.wrap("{\"orderId\":"
                 .getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer()));
+        // Another record decoded afterwards on the same thread. Jackson renders the source when the message is
+        // read: had the failed record been parsed from a reused array, its error would now quote these bytes.
+        String secret = "{\"zzsecretzz\":1,\"orderId\":\"o\",\"customer\":\"c\",\"amount\":1,\"action\":\"ok\"}";
+        assertThatCode(() -> decoder.decode(raw(ByteBuffer.wrap(secret.getBytes(StandardCharsets.UTF_8))
+                .asReadOnlyBuffer()))).doesNotThrowAnyException();
         assertThat(e.getCause().getMessage()).doesNotContain("secret");
     }
 
