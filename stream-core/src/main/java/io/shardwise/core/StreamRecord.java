@@ -55,7 +55,7 @@ public record StreamRecord<T>(
     /**
      * The record's own read-only view: exactly the bytes between the given buffer's position and limit, at
      * index 0 to capacity. A buffer already in that shape (the adapters make one, and {@link #withPayload} passes
-     * a fresh view of this record's) is kept as is: the view's position and limit may be moved by whoever else holds it, but
+     * a fresh view of this record's) is kept as is: whoever else holds it may move its position and limit, but
      * {@link #data()} ignores both, so nothing can shrink what gets parked.
      */
     private static ByteBuffer ownView(ByteBuffer given) {

@@ -131,7 +131,6 @@ public final class DynamoDbDedupStore implements DedupStore {
     private final Map<String, String> watermarkProjectionNames;
     private final String markerProjection;
     private final String watermarkProjection;
-    private final int readConcurrency;
     /**
      * Runs the pages of a read beyond the first (readConcurrency - 1 threads, shared by concurrent reads); its
      * threads exit after 30 s idle. Null when readConcurrency is 1.
@@ -157,8 +156,7 @@ public final class DynamoDbDedupStore implements DedupStore {
         String sk = sortKey == null ? "" : ", #sk";
         this.markerProjection = Expressions.MARKER_PROJECTION + sk;
         this.watermarkProjection = Expressions.WATERMARK_PROJECTION + sk;
-        this.readConcurrency = b.readConcurrency;
-        this.readPool = readConcurrency == 1 ? null : readPool(readConcurrency - 1, tableName);
+        this.readPool = b.readConcurrency == 1 ? null : readPool(b.readConcurrency - 1, tableName);
     }
 
     private static ExecutorService readPool(int threads, String tableName) {
