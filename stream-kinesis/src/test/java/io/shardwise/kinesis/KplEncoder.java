@@ -19,11 +19,11 @@ import java.util.Map;
  * {@code AggregatedRecord}, MD5 of the protobuf) with {@link CodedOutputStream}; it shares no code with the
  * production parser. It also writes deliberately broken aggregates.
  */
-final class KplEncoder {
+public final class KplEncoder {
     static final byte[] MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
 
     /** A user record to aggregate; {@code explicitHashKey} may be null. */
-    record UserRecord(String partitionKey, String explicitHashKey, byte[] data) {
+    public record UserRecord(String partitionKey, String explicitHashKey, byte[] data) {
         static UserRecord of(String partitionKey, String data) {
             return new UserRecord(partitionKey, null, data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -33,12 +33,12 @@ final class KplEncoder {
     }
 
     /** A valid aggregate: tables deduplicated in first-use order, as the KPL writes them. */
-    static byte[] aggregate(List<UserRecord> records) {
+    public static byte[] aggregate(List<UserRecord> records) {
         return frame(body(records));
     }
 
     /** The protobuf {@code AggregatedRecord} bytes. */
-    static byte[] body(List<UserRecord> records) {
+    public static byte[] body(List<UserRecord> records) {
         Map<String, Integer> pks = new LinkedHashMap<>();
         Map<String, Integer> ehks = new LinkedHashMap<>();
         for (UserRecord r : records) {
@@ -78,11 +78,11 @@ final class KplEncoder {
     }
 
     /** Magic + body + a given trailer (for bad-MD5 cases). */
-    static byte[] frame(byte[] body, byte[] trailer) {
+    public static byte[] frame(byte[] body, byte[] trailer) {
         return concat(MAGIC, body, trailer);
     }
 
-    static byte[] md5(byte[] body) {
+    public static byte[] md5(byte[] body) {
         try {
             return MessageDigest.getInstance("MD5").digest(body);
         } catch (NoSuchAlgorithmException e) {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -46,24 +48,12 @@ public final class LocalAwsClients {
 
     /** A new {@link DynamoDbClient} for {@code endpoint}; the caller closes it. */
     public static DynamoDbClient dynamoDb(URI endpoint) {
-        return DynamoDbClient.builder()
-                .endpointOverride(Objects.requireNonNull(endpoint, "endpoint"))
-                .region(REGION)
-                .credentialsProvider(credentials())
-                .httpClientBuilder(httpClient())
-                .overrideConfiguration(overrides())
-                .build();
+        return local(DynamoDbClient.builder(), endpoint);
     }
 
     /** A new {@link DynamoDbStreamsClient} for {@code endpoint}; the caller closes it. */
     public static DynamoDbStreamsClient dynamoDbStreams(URI endpoint) {
-        return DynamoDbStreamsClient.builder()
-                .endpointOverride(Objects.requireNonNull(endpoint, "endpoint"))
-                .region(REGION)
-                .credentialsProvider(credentials())
-                .httpClientBuilder(httpClient())
-                .overrideConfiguration(overrides())
-                .build();
+        return local(DynamoDbStreamsClient.builder(), endpoint);
     }
 
     /**
@@ -72,7 +62,12 @@ public final class LocalAwsClients {
      */
     public static KinesisClient kinesis(URI endpoint) {
         disableCborUnlessConfigured();
-        return KinesisClient.builder()
+        return local(KinesisClient.builder(), endpoint);
+    }
+
+    /** The one configuration every client here gets: endpoint, region, dummy credentials, HTTP client, timeouts. */
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C local(B builder, URI endpoint) {
+        return builder
                 .endpointOverride(Objects.requireNonNull(endpoint, "endpoint"))
                 .region(REGION)
                 .credentialsProvider(credentials())

@@ -2,6 +2,7 @@ package io.shardwise.kinesis.reliability;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardwise.core.FailureMode;
+import io.shardwise.kinesis.KplEncoder;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -131,7 +132,7 @@ final class Scenario {
                     // KPL aggregate of 2..4 user records. Inner keys may differ from the outer one only when all of
                     // the shard's records go to one slot: Lambda slots records by the outer key.
                     int m = 2 + rnd.nextInt(3);
-                    List<Kpl.User> users = new ArrayList<>();
+                    List<KplEncoder.UserRecord> users = new ArrayList<>();
                     List<Unit> unitList = new ArrayList<>();
                     for (int sub = 0; sub < m; sub++) {
                         String inner = parallelizationFactor == 1 && rnd.nextBoolean()
@@ -140,10 +141,10 @@ final class Scenario {
                         written.add(p);
                         byte[] bytes = json(p);
                         payloads.add(bytes);
-                        users.add(new Kpl.User(inner, bytes));
+                        users.add(new KplEncoder.UserRecord(inner, null, bytes));
                         unitList.add(unit(rnd, new Position(shardId, seq, sub), p, inner));
                     }
-                    byte[] agg = Kpl.aggregate(users);
+                    byte[] agg = KplEncoder.aggregate(users);
                     recs.add(new StreamRec(shardId, seq, key, agg, arrival, unitList));
                 } else if (kind < 11) {
                     // Undecodable: broken JSON that still carries a secret.
@@ -157,11 +158,11 @@ final class Scenario {
                     recs.add(new StreamRec(shardId, seq, key, bytes, arrival, List.of(u)));
                 } else if (kind < 13) {
                     // A corrupt KPL aggregate (bad MD5 trailer): parked whole.
-                    byte[] body = Kpl.body(List.of(new Kpl.User(key, json(newPayload(rnd, shardId, i * 10, key,
+                    byte[] body = KplEncoder.body(List.of(new KplEncoder.UserRecord(key, null, json(newPayload(rnd, shardId, i * 10, key,
                             perKeyCounter)))));
-                    byte[] trailer = Kpl.md5(body);
+                    byte[] trailer = KplEncoder.md5(body);
                     trailer[0] ^= 0x5a;
-                    byte[] bytes = Kpl.concat(Kpl.MAGIC, body, trailer);
+                    byte[] bytes = KplEncoder.frame(body, trailer);
                     payloads.add(bytes);
                     Position pos = new Position(shardId, seq, -1);
                     Unit u = new Unit(pos, positionKey(pos), key, null, 0, false);
