@@ -326,6 +326,30 @@ class EngineTest {
         assertThat(p.effects).containsExactly("e1", "e2", "e3");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(io.shardwise.core.dedup.DedupMode.class)
+    void aKeyReusedWithinOneBatchWithADifferentPayloadIsParkedNotSkipped(io.shardwise.core.dedup.DedupMode mode) {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        RecordingSink sink = new RecordingSink();
+        ScriptedProcessor p = new ScriptedProcessor() {
+            @Override
+            public String dedupKey(StreamRecord<String> record) {
+                return record.payload().substring(0, record.payload().indexOf(':'));
+            }
+        };
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, config().dedupStore(store).dedupMode(mode)
+                .payloadValidation(true).failureSink(sink).build());
+        BatchResult r = bp.process(List.of(record(0, "a", "k1:first"), record(1, "a", "k1:second"),
+                record(2, "a", "k1:first"), record(3, "a", "k2:other")), null);
+
+        assertThat(outcomes(r)).containsExactly(Outcome.PROCESSED, Outcome.PARKED, Outcome.SKIPPED_DUPLICATE,
+                Outcome.PROCESSED);
+        assertThat(r.outcomes().get(1).error()).hasMessageContaining("earlier in this batch, with a different payload");
+        assertThat(sink.parked).singleElement().satisfies(parked ->
+                assertThat(new String(parked.payload(), StandardCharsets.UTF_8)).isEqualTo("k1:second"));
+        assertThat(p.effects).containsExactly("k1:first", "k2:other");
+    }
+
     @Test
     void aKnownKeyWithADifferentPayloadIsReportedNotSkipped() {
         InMemoryDedupStore store = new InMemoryDedupStore();

@@ -365,7 +365,9 @@ public final class Engine<R, T> {
                     case TRANSACTIONAL -> handleTransactional(s, state);
                     default -> throw new IllegalStateException("unknown mode " + mode);
                 }
-                if (s.outcome != null && s.outcome.isDone()) {
+                // A record parked for reusing another payload's key does not own the key: later records compare
+                // with the one that does.
+                if (s.outcome != null && s.outcome.isDone() && !(s.error instanceof PayloadMismatchException)) {
                     state.firstById.putIfAbsent(s.id, s);
                 }
             } finally {
@@ -444,10 +446,32 @@ public final class Engine<R, T> {
         boolean skipIfDoneEarlierInLane(Slot s, LaneState state) {
             Slot earlier = state.firstById.get(s.id);
             if (earlier != null && earlier.outcome != null && earlier.outcome.isDone()) {
+                PayloadMismatchException e = mismatchWithin(s, earlier);
+                if (e != null) {
+                    parkOrFail(s, e, 1, null, true, false); // reported like a stored mismatch, never skipped
+                    return true;
+                }
                 s.set(Outcome.SKIPPED_DUPLICATE, null, 0);
                 return true;
             }
             return false;
+        }
+
+        /**
+         * A record sharing its dedup key with an earlier record of this batch but not its payload hash (only with
+         * payloadValidation), or null. The same check as against a stored marker: the key is reused, so the record
+         * is reported (parked), not skipped.
+         */
+        PayloadMismatchException mismatchWithin(Slot s, Slot earlier) {
+            if (earlier == null || s.validation == null || earlier.validation == null
+                    || s.validation.equals(earlier.validation)) {
+                return null;
+            }
+            return new PayloadMismatchException("Dedup key of " + s.raw.describe() + " is also the key of "
+                    + earlier.raw.describe() + " earlier in this batch, with a different payload (hash "
+                    + earlier.validation + ", this payload " + s.validation + "). Check that "
+                    + processor.getClass().getSimpleName() + ".dedupKey is unique per event; the record is parked "
+                    + "for inspection.");
         }
 
         // ---- WATERMARK -------------------------------------------------------------------------------------
@@ -542,6 +566,18 @@ public final class Engine<R, T> {
             if (skipIfKnownDone(s, entry, now)) {
                 return;
             }
+            Slot earlier = state.stagedIds.containsKey(s.id) ? state.stagedIds.get(s.id) : state.firstById.get(s.id);
+            PayloadMismatchException within = mismatchWithin(s, earlier);
+            if (within != null) {
+                // Parking makes it done: not ahead of earlier records still staged.
+                commitPending(state);
+                if (stop.get() || (isolate && state.failedKeys.contains(nullToEmpty(s.raw.partitionKey())))) {
+                    s.set(Outcome.NOT_ATTEMPTED, null, 0);
+                } else {
+                    parkOrFail(s, within, 1, null, true, false);
+                }
+                return;
+            }
             // A duplicate of a record staged earlier in this lane: its fate follows the earlier one's commit.
             if (state.stagedIds.containsKey(s.id)) {
                 state.duplicatesOfStaged.add(new DupPair(s, state.stagedIds.get(s.id)));
@@ -605,7 +641,11 @@ public final class Engine<R, T> {
                 Slot s = state.staged.get(i).slot;
                 DedupStore.CommitResult r = results.get(i);
                 switch (r.status()) {
-                    case COMMITTED -> s.set(Outcome.PROCESSED, null, s.attempts);
+                    case COMMITTED -> {
+                        s.set(Outcome.PROCESSED, null, s.attempts);
+                        // Done now: later duplicates in this lane are skipped without running the processor.
+                        state.firstById.putIfAbsent(s.id, s);
+                    }
                     case DUPLICATE -> s.set(Outcome.SKIPPED_DUPLICATE, null, 0);
                     case FAILED -> {
                         fail(s, r.error() != null ? r.error()
