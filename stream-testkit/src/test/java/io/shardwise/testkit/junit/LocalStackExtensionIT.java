@@ -20,6 +20,8 @@ class LocalStackExtensionIT {
     void createsAStreamAndATableOnLocalStack(LocalStreams streams, KinesisClient kinesis, DynamoDbClient dynamoDb) {
         TestStream stream = streams.createStream(2);
         assertThat(kinesis.listShards(r -> r.streamName(stream.name())).shards()).hasSize(2);
-        assertThat(dynamoDb.listTables().tableNames()).isNotNull();
+        TestTable table = streams.createTable("id");
+        assertThat(dynamoDb.listTables().tableNames()).contains(table.name());
+        assertThat(table.streamArn()).isNotBlank();
     }
 }
