@@ -26,17 +26,25 @@ public record BatchResult(List<RecordOutcome> outcomes, StreamsEventResponse res
 
     /** How many records ended with the given outcome. */
     public long count(Outcome outcome) {
-        return outcomes.stream().filter(o -> o.outcome() == outcome).count();
+        long n = 0;
+        for (RecordOutcome o : outcomes) {
+            if (o.outcome() == outcome) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Counts per outcome (every outcome present, zero included). */
     public Map<Outcome, Long> counts() {
-        Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
-        for (Outcome o : Outcome.values()) {
-            counts.put(o, 0L);
-        }
+        Outcome[] all = Outcome.values();
+        long[] n = new long[all.length];
         for (RecordOutcome o : outcomes) {
-            counts.merge(o.outcome(), 1L, Long::sum);
+            n[o.outcome().ordinal()]++;
+        }
+        Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+        for (Outcome o : all) {
+            counts.put(o, n[o.ordinal()]);
         }
         return counts;
     }

@@ -97,8 +97,11 @@ public record StreamRecord<T>(
 
     /** A copy of this record carrying another payload (used when decoding). */
     public <U> StreamRecord<U> withPayload(U newPayload) {
-        // data(), not the field: another holder of the same buffer object may have moved its position and limit.
-        return new StreamRecord<>(newPayload, data(), partitionKey, shardId, sourceArn, sequenceNumber,
+        // The field itself while it is still in shape (the common case: no copy per record); else data(), since
+        // another holder of the same buffer object (the raw payload, for adapters) may have moved its position
+        // and limit, and the constructor would read a moved buffer as a shorter range.
+        ByteBuffer view = data.position() == 0 && data.limit() == data.capacity() ? data : data();
+        return new StreamRecord<>(newPayload, view, partitionKey, shardId, sourceArn, sequenceNumber,
                 subSequenceNumber, approximateArrivalTime, eventId);
     }
 

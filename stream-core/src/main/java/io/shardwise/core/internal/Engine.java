@@ -115,7 +115,7 @@ public final class Engine<R, T> {
     }
 
     /** One record's place in the batch. Written only by the lane that owns it. */
-    private final class Slot {
+    private final class Slot implements java.util.function.Supplier<String> {
         final int index;
         final StreamRecord<R> raw;
         StreamRecord<T> decoded;
@@ -133,6 +133,12 @@ public final class Engine<R, T> {
         Slot(int index, StreamRecord<R> raw) {
             this.index = index;
             this.raw = raw;
+        }
+
+        /** The position key, for {@link RecordContext#withDeferredDedupKey}: no supplier object per record. */
+        @Override
+        public String get() {
+            return raw.positionKey();
         }
 
         Watermark position() {
@@ -158,6 +164,7 @@ public final class Engine<R, T> {
         final Map<String, DedupStore.Entry> failureEntries = new HashMap<>();
         final AtomicReference<RuntimeException> fatal = new AtomicReference<>();
         final boolean keyParallel = config.maxConcurrency() > 1;
+        final long marginMillis = config.deadlineMargin().toMillis();
         final boolean isolate = config.failureMode() == FailureMode.ISOLATE_PARTITION_KEY;
         final DedupMode mode = store == null ? null : config.dedupMode();
 
@@ -345,7 +352,7 @@ public final class Engine<R, T> {
         }
 
         boolean outOfTime() {
-            return context != null && context.getRemainingTimeInMillis() <= config.deadlineMargin().toMillis();
+            return context != null && context.getRemainingTimeInMillis() <= marginMillis;
         }
 
         void handle(Slot s, LaneState state) {
@@ -704,7 +711,7 @@ public final class Engine<R, T> {
         /** Runs the processor; sets PROCESSED and returns null on success, else returns the failure (unrecorded). */
         Throwable invoke(Slot s, int attempt, StagingWrites writes) {
             RecordContext rc = store != null ? new RecordContext(attempt, s.dedupKey, context, writes)
-                    : RecordContext.withDeferredDedupKey(attempt, s.raw::positionKey, context, writes);
+                    : RecordContext.withDeferredDedupKey(attempt, s, context, writes);
             try {
                 processor.process(s.decoded, rc);
                 s.set(Outcome.PROCESSED, null, attempt);
