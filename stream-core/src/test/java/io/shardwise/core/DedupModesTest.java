@@ -27,6 +27,11 @@ class DedupModesTest {
 
     /** A processor that stages one counter update per record (its payload names the item). */
     private static ScriptedProcessor staging() {
+        return staging(false);
+    }
+
+    /** As {@link #staging()}; with {@code payloadKeys} the payload is also the dedup key, as an event id would be. */
+    private static ScriptedProcessor staging(boolean payloadKeys) {
         return new ScriptedProcessor() {
             @Override
             public void process(StreamRecord<String> record, RecordContext context) throws Exception {
@@ -35,6 +40,11 @@ class DedupModesTest {
                         .key(Map.of("pk", AttributeValue.fromS(record.payload())))
                         .updateExpression("ADD n :one")
                         .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build());
+            }
+
+            @Override
+            public String dedupKey(StreamRecord<String> record) {
+                return payloadKeys ? record.payload() : super.dedupKey(record);
             }
         };
     }
@@ -101,21 +111,7 @@ class DedupModesTest {
     void transactionalProducerDuplicatesApplyOnce() {
         InMemoryDedupStore store = new InMemoryDedupStore();
         store.declareKeySchema("totals", "pk");
-        ScriptedProcessor p = new ScriptedProcessor() {
-            @Override
-            public void process(StreamRecord<String> record, RecordContext context) throws Exception {
-                super.process(record, context);
-                context.transaction().update(Update.builder().tableName("totals")
-                        .key(Map.of("pk", AttributeValue.fromS(record.payload())))
-                        .updateExpression("ADD n :one")
-                        .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build());
-            }
-
-            @Override
-            public String dedupKey(StreamRecord<String> record) {
-                return record.payload();
-            }
-        };
+        ScriptedProcessor p = staging(true);
         BatchProcessor<String, String> bp = BatchProcessor.create(p, config(store, DedupMode.TRANSACTIONAL).build());
         BatchResult r = bp.process(List.of(record(0, "a", "e1"), record(1, "a", "e2"), record(2, "a", "e1"),
                 record(3, "b", "e3")), null);
@@ -184,6 +180,29 @@ class DedupModesTest {
         BatchResult r2 = bp.process(List.of(record(3, "a", "e2"), record(4, "a", "e3")), null);
         assertThat(outcomes(r2)).containsExactly(Outcome.SKIPPED_DUPLICATE, Outcome.PROCESSED);
         assertThat(p.effects).containsExactly("e1", "e2", "e3");
+    }
+
+    @Test
+    void isolateModeBlocksTheKeyOfAProducerDuplicateWhoseOriginalDidNotCommit() {
+        // e1 is staged by r0 (key a); r1 (key b) is its producer duplicate and follows it. r2 (key c) fails, which
+        // commits r0 first: r0's own write fails its condition, so r1 is not done either. r3 (key b) must then not
+        // take effect ahead of r1.
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        store.declareKeySchema("totals", "pk");
+        store.failConditionsWhen(w -> w.update() != null && "e1".equals(w.update().key().get("pk").s()));
+        ScriptedProcessor p = staging(true).failing("e2", 1);
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, config(store, DedupMode.TRANSACTIONAL)
+                .failureMode(FailureMode.ISOLATE_PARTITION_KEY).build());
+
+        BatchResult r = bp.process(List.of(record(0, "a", "e1"), record(1, "b", "e1"), record(2, "c", "e2"),
+                record(3, "b", "e3")), null);
+
+        assertThat(outcomes(r)).containsExactly(Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.FAILED,
+                Outcome.NOT_ATTEMPTED);
+        assertThat(r.response().getBatchItemFailures()).extracting(f -> f.getItemIdentifier())
+                .containsExactly(Records.seq(0));
+        assertThat(p.delivered).containsExactly("e1", "e2");
+        assertThat(committedItemKeys(store)).isEmpty();
     }
 
     @Test

@@ -660,11 +660,13 @@ public final class Engine<R, T> {
                     default -> throw new IllegalStateException("unknown commit status " + r.status());
                 }
             }
-            // Producer duplicates within the lane follow the record they duplicate.
+            // Producer duplicates within the lane follow the record they duplicate. One left undone is a record of
+            // its own partition key that is not done: in isolate mode nothing later of that key may run after it.
             for (DupPair pair : state.duplicatesOfStaged) {
                 Outcome first = pair.original.outcome;
                 if (first == null || !first.isDone()) {
                     pair.duplicate.set(Outcome.NOT_ATTEMPTED, null, 0);
+                    laneFailure(pair.duplicate, state);
                 }
             }
             state.duplicatesOfStaged.clear();
