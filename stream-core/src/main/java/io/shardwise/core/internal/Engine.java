@@ -325,6 +325,11 @@ public final class Engine<R, T> {
                     if (s.outcome == Outcome.FAILED || s.outcome == Outcome.NOT_ATTEMPTED) {
                         laneFailure(s, state);
                     }
+                    if (state.interrupted) {
+                        // Usually the runtime shutting down: start nothing more, in any lane. What did not run
+                        // is NOT_ATTEMPTED and redelivered.
+                        stop.set(true);
+                    }
                 }
                 finishLane(state);
             } catch (RuntimeException e) {
@@ -332,6 +337,11 @@ public final class Engine<R, T> {
                 stop.set(true);
                 if (!keyParallel) {
                     throw e;
+                }
+            } finally {
+                if (state.interrupted) {
+                    // The lane's store calls are done: hand the interrupt back to whoever owns this thread.
+                    Thread.currentThread().interrupt();
                 }
             }
         }
@@ -355,7 +365,7 @@ public final class Engine<R, T> {
                     if (s.decodeError != null) {
                         fail(s, s.decodeError, 1, null, false);
                     } else {
-                        runProcessor(s, 1, null);
+                        runProcessor(s, 1, null, state);
                     }
                     return;
                 }
@@ -403,7 +413,7 @@ public final class Engine<R, T> {
             }
             DedupStore.Claimed claimed = (DedupStore.Claimed) claim;
             int attempt = claimed.failedAttempts() + 1;
-            if (runProcessor(s, attempt, claimed.leaseToken(), null)) {
+            if (runProcessor(s, attempt, claimed.leaseToken(), state)) {
                 boolean kept = storeCall(() -> store.complete(s.id, claimed.leaseToken(),
                         expiresAt(config.clock().instant())), "complete");
                 if (!kept) {
@@ -495,7 +505,7 @@ public final class Engine<R, T> {
             if (s.decodeError != null) {
                 fail(s, s.decodeError, attempt, null, false);
             } else {
-                runProcessor(s, attempt, null);
+                runProcessor(s, attempt, null, state);
             }
             if (s.outcome == Outcome.PROCESSED && s.payloadKeyed) {
                 state.markers.add(new DedupStore.Staged(s.id, s.validation, List.of()));
@@ -594,7 +604,7 @@ public final class Engine<R, T> {
                 return;
             }
             StagingWrites writes = new StagingWrites();
-            Throwable error = invoke(s, attempt, writes);
+            Throwable error = invoke(s, attempt, writes, state);
             if (error != null) {
                 failAfterStaged(s, error, attempt, true, state);
                 return;
@@ -690,12 +700,8 @@ public final class Engine<R, T> {
          * Runs the processor for one record. On success sets PROCESSED and returns true; on failure records the
          * failure (park or fail) and returns false.
          */
-        boolean runProcessor(Slot s, int attempt, StagingWrites writes) {
-            return runProcessor(s, attempt, null, writes);
-        }
-
-        boolean runProcessor(Slot s, int attempt, String leaseToken, StagingWrites writes) {
-            Throwable error = invoke(s, attempt, writes);
+        boolean runProcessor(Slot s, int attempt, String leaseToken, LaneState state) {
+            Throwable error = invoke(s, attempt, null, state);
             if (error == null) {
                 return true;
             }
@@ -703,22 +709,33 @@ public final class Engine<R, T> {
             return false;
         }
 
-        /** Runs the processor; sets PROCESSED and returns null on success, else returns the failure (unrecorded). */
-        Throwable invoke(Slot s, int attempt, StagingWrites writes) {
+        /**
+         * Runs the processor; sets PROCESSED and returns null on success, else returns the failure (unrecorded).
+         *
+         * <p>An interrupt (an {@link InterruptedException}, or the flag a processor restored before returning or
+         * throwing) is taken off the thread and noted in the lane: the AWS SDK aborts calls made on an interrupted
+         * thread, so with the flag set this record's failure count, parking or commit would be lost, or the batch
+         * failed for the wrong reason. {@link #runLane} stops the batch after this record and sets the flag again
+         * once the lane's store calls are done.
+         */
+        Throwable invoke(Slot s, int attempt, StagingWrites writes, LaneState state) {
             RecordContext rc = store != null ? new RecordContext(attempt, s.dedupKey, context, writes)
                     : RecordContext.withDeferredDedupKey(attempt, s.raw::positionKey, context, writes);
+            Throwable failure = null;
             try {
                 processor.process(s.decoded, rc);
-                s.set(Outcome.PROCESSED, null, attempt);
-                return null;
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                return e;
+                failure = e;
             }
+            if (Thread.interrupted() || failure instanceof InterruptedException) {
+                state.interrupted = true;
+            }
+            if (failure == null) {
+                s.set(Outcome.PROCESSED, null, attempt);
+            }
+            return failure;
         }
 
         /**
@@ -864,6 +881,8 @@ public final class Engine<R, T> {
     /** Per-lane mutable state; confined to the lane's thread. */
     private final class LaneState {
         final java.util.Set<String> failedKeys = new java.util.HashSet<>();
+        /** The lane's thread was interrupted while a record ran; the flag is set again when the lane ends. */
+        boolean interrupted;
         final Map<String, Watermark> watermarks = new HashMap<>();
         final Map<String, Watermark> pending = new LinkedHashMap<>();
         /** Watermark mode: markers of processed payload-keyed records, written with the next advance. */
