@@ -417,10 +417,8 @@ public final class Engine<R, T> {
                 boolean kept = storeCall(() -> store.complete(s.id, claimed.leaseToken(),
                         expiresAt(config.clock().instant())), "complete");
                 if (!kept) {
-                    RECORD_LOG.warn("{\"event\":\"lease_lost\",\"consumer\":\"{}\",\"record\":\"{}\",\"detail\":"
-                            + "\"the lease expired before completion and another invocation took it; the effect may "
-                            + "happen twice. Raise the function timeout or lower the batch size.\"}",
-                            config.consumerName(), s.raw.describe());
+                    logLeaseLost(s, "the lease expired before completion and another invocation took it; the effect "
+                            + "may happen twice");
                 }
             }
         }
@@ -755,22 +753,38 @@ public final class Engine<R, T> {
                 parkOrFail(s, error, attempt, leaseToken, false, true);
                 return;
             }
+            if (store != null && countAttempt && leaseToken != null && attempt >= config.maxAttempts()) {
+                // The last attempt, under a lease: park while still holding it, so that the PARKED write is
+                // conditional on the lease. Recording the failure first would release the lease, and the marker of
+                // an invocation that took the record over (and may have completed it) could then be overwritten.
+                // While the lease is held nothing else changes the item, so the count is this attempt's number.
+                parkOrFail(s, retriesExhausted(s, error, attempt), attempt, leaseToken, false, true);
+                return;
+            }
             int attempts = attempt;
             if (store != null && countAttempt) {
                 Instant exp = expiresAt(config.clock().instant());
                 int recorded = storeCall(() -> store.recordFailure(s.id, leaseToken, exp), "record failure");
-                if (recorded > 0) {
-                    attempts = recorded;
+                if (recorded < 0) {
+                    // The lease was lost, or (without leases) the key is done: another invocation has the record.
+                    // Parking would overwrite its marker; the redelivery sees what it did.
+                    s.set(Outcome.FAILED, error, attempt);
+                    logFailure(s);
+                    return;
                 }
+                attempts = recorded;
             }
             if (store != null && attempts >= config.maxAttempts()) {
-                parkOrFail(s, new RetriesExhaustedException(s.raw.describe() + " failed " + attempts
-                        + " times (maxAttempts " + config.maxAttempts() + "); last error: " + error, error), attempts,
-                        null, true, true);
+                parkOrFail(s, retriesExhausted(s, error, attempts), attempts, null, true, true);
                 return;
             }
             s.set(Outcome.FAILED, error, attempts);
             logFailure(s);
+        }
+
+        RetriesExhaustedException retriesExhausted(Slot s, Throwable error, int attempts) {
+            return new RetriesExhaustedException(s.raw.describe() + " failed " + attempts + " times (maxAttempts "
+                    + config.maxAttempts() + "); last error: " + error, error);
         }
 
         /**
@@ -810,10 +824,14 @@ public final class Engine<R, T> {
             }
             if (store != null && touchMarker && (mode != DedupMode.WATERMARK || s.payloadKeyed)) {
                 Instant exp = expiresAt(config.clock().instant());
-                storeCall(() -> {
-                    store.markParked(s.id, leaseToken, exp);
-                    return null;
-                }, "mark parked");
+                boolean kept = storeCall(() -> store.markParked(s.id, leaseToken, exp), "mark parked");
+                if (!kept) {
+                    // As for a lost lease on completion: the record is where PARKED says (in the sink); the other
+                    // invocation's marker stands.
+                    logLeaseLost(s, "the lease expired before the record was marked parked and another invocation "
+                            + "took it; the record is in the failure sink and may also be processed by that "
+                            + "invocation");
+                }
             }
             s.set(Outcome.PARKED, reported, attempts);
             reporter.logParked(s.raw, reported, attempts);
@@ -821,6 +839,12 @@ public final class Engine<R, T> {
 
         void logFailure(Slot s) {
             reporter.logFailed(s.raw, s.error, s.attempts);
+        }
+
+        void logLeaseLost(Slot s, String detail) {
+            RECORD_LOG.warn("{\"event\":\"lease_lost\",\"consumer\":\"{}\",\"record\":\"{}\",\"detail\":\"{}. "
+                    + "Raise the function timeout or lower the batch size.\"}", config.consumerName(),
+                    s.raw.describe(), detail);
         }
 
         Instant leaseUntil(Instant now) {

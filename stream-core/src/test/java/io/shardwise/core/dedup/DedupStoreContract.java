@@ -280,10 +280,10 @@ public abstract class DedupStoreContract {
         store.recordFailure(leased, c.leaseToken(), in(TTL));
         Claimed again = claimOk(leased);
 
-        store.markParked(leased, "other-token", in(TTL));
+        assertThat(store.markParked(leased, "other-token", in(TTL))).isFalse();
         assertThat(stored(leased).status()).isEqualTo(Status.INPROGRESS);
 
-        store.markParked(leased, again.leaseToken(), in(Duration.ofHours(3)));
+        assertThat(store.markParked(leased, again.leaseToken(), in(Duration.ofHours(3)))).isTrue();
         Entry e = stored(leased);
         assertThat(e.status()).isEqualTo(Status.PARKED);
         assertThat(e.attempts()).isEqualTo(1);
@@ -291,8 +291,23 @@ public abstract class DedupStoreContract {
         assertThat(e.isDone(now())).isTrue();
 
         String absent = id("absent");
-        store.markParked(absent, null, in(TTL));
+        assertThat(store.markParked(absent, null, in(TTL))).isTrue();
         assertThat(stored(absent).status()).isEqualTo(Status.PARKED);
+    }
+
+    @Test
+    void markParkedWithALeaseTakenOverLeavesTheNewHoldersMarker() {
+        String id = id("a");
+        Claimed lost = (Claimed) store.claim(id, null, in(Duration.ofSeconds(10)), in(TTL));
+        clock.advance(Duration.ofSeconds(11));
+        Claimed taker = claimOk(id);
+
+        assertThat(store.markParked(id, lost.leaseToken(), in(TTL))).as("lease lost, in progress").isFalse();
+        assertThat(stored(id).leaseToken()).isEqualTo(taker.leaseToken());
+
+        assertThat(store.complete(id, taker.leaseToken(), in(TTL))).isTrue();
+        assertThat(store.markParked(id, lost.leaseToken(), in(TTL))).as("lease lost, completed").isFalse();
+        assertThat(stored(id).status()).isEqualTo(Status.COMPLETED);
     }
 
     // ---------------------------------------------------------------- read
