@@ -129,14 +129,20 @@ public final class Engine<R, T> {
         Outcome outcome;
         Throwable error;
         int attempts;
+        /** {@link #position()}, parsed once: a sequence number is up to 128 bits, compared several times. */
+        private Watermark position;
 
         Slot(int index, StreamRecord<R> raw) {
             this.index = index;
             this.raw = raw;
         }
 
+        /** The record's shard position. Throws NumberFormatException for a non-numeric sequence number. */
         Watermark position() {
-            return new Watermark(new BigInteger(raw.sequenceNumber()), raw.subSequenceNumber());
+            if (position == null) {
+                position = new Watermark(new BigInteger(raw.sequenceNumber()), raw.subSequenceNumber());
+            }
+            return position;
         }
 
         void set(Outcome o, Throwable e, int attemptCount) {
@@ -895,7 +901,7 @@ public final class Engine<R, T> {
 
     private int compareSequence(Slot a, Slot b) {
         try {
-            int c = new BigInteger(a.raw.sequenceNumber()).compareTo(new BigInteger(b.raw.sequenceNumber()));
+            int c = a.position().sequenceNumber().compareTo(b.position().sequenceNumber());
             return c != 0 ? c : Integer.compare(a.index, b.index);
         } catch (NumberFormatException e) {
             return Integer.compare(a.index, b.index);
