@@ -9,10 +9,13 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 import static io.shardwise.core.Records.record;
 import static io.shardwise.core.Records.shard;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The engine's use of the dedup store in WATERMARK and TRANSACTIONAL modes (in-memory store). */
 class DedupModesTest {
@@ -82,13 +85,43 @@ class DedupModesTest {
         assertThat(total).as(store.requestCounter().toString()).isLessThanOrEqualTo(1020);
     }
 
+    /** Watermark advances (PutItem) for one 200-record batch of one shard, grouped by {@code groupSize}. */
+    private static long watermarkWrites(int groupSize) {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        BatchProcessor.create(new ScriptedProcessor(), config(store, DedupMode.WATERMARK).shardWatermark(true)
+                .watermarkGroupSize(groupSize).build()).process(shard(200, 10), null);
+        return store.requestCounter().count("PutItem");
+    }
+
     @Test
     void watermarkGroupsTradeWritesForBoundedReplay() {
+        // Fewer writes: one advance per group instead of one per record.
+        assertThat(watermarkWrites(1)).isEqualTo(200);
+        assertThat(watermarkWrites(50)).isEqualTo(4);
+
+        // Bounded replay: the invocation dies after r75's effect, mid-way through the second group (r50..r99).
         InMemoryDedupStore store = new InMemoryDedupStore();
-        BatchProcessor<String, String> bp = BatchProcessor.create(new ScriptedProcessor(),
+        ScriptedProcessor effects = new ScriptedProcessor();
+        AtomicBoolean crashed = new AtomicBoolean();
+        RecordProcessor<String> crashingAfterR75 = RecordProcessor.of((record, context) -> {
+            effects.process(record, context);
+            if (record.payload().equals("r75") && crashed.compareAndSet(false, true)) {
+                throw new CrashRecoveryTest.Crash();
+            }
+        });
+        BatchProcessor<String, String> bp = BatchProcessor.create(crashingAfterR75,
                 config(store, DedupMode.WATERMARK).shardWatermark(true).watermarkGroupSize(50).build());
-        bp.process(shard(1000, 10), null);
-        assertThat(store.requestCounter().total()).as(store.requestCounter().toString()).isLessThanOrEqualTo(25);
+        List<StreamRecord<String>> shard = shard(200, 10);
+        assertThatThrownBy(() -> bp.process(shard, null)).isInstanceOf(CrashRecoveryTest.Crash.class);
+        effects.delivered.clear();
+
+        BatchResult redelivered = bp.process(shard, null); // Lambda retries the whole batch
+        assertThat(redelivered.allDone()).isTrue();
+        List<String> rerun = IntStream.rangeClosed(50, 75).mapToObj(i -> "r" + i).toList();
+        assertThat(effects.delivered.subList(0, rerun.size())).as("at most one group runs again")
+                .containsExactlyElementsOf(rerun);
+        assertThat(effects.delivered).hasSize(150); // r50..r199: nothing before the watermark, nothing lost
+        assertThat(effects.effects).containsAll(shard.stream().map(StreamRecord::payload).toList());
     }
 
     @Test
