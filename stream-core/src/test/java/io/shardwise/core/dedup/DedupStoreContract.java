@@ -213,6 +213,25 @@ public abstract class DedupStoreContract {
     }
 
     @Test
+    void aDoneItemPastItsTtlIsAbsentForRecordFailure() {
+        Instant expiresAt = Instant.ofEpochSecond(in(Duration.ofMinutes(1)).getEpochSecond());
+        String done = id("done");
+        store.complete(done, claimOk(done).leaseToken(), expiresAt);
+        String parked = id("parked");
+        store.markParked(parked, null, expiresAt);
+
+        clock.set(expiresAt.plusMillis(999)); // same second: still done
+        assertThat(store.recordFailure(done, null, in(TTL))).isEqualTo(-1);
+        assertThat(store.recordFailure(parked, null, in(TTL))).isEqualTo(-1);
+
+        clock.set(expiresAt.plusSeconds(1));
+        assertThat(store.recordFailure(done, null, in(TTL))).isEqualTo(1);
+        assertThat(store.recordFailure(parked, null, in(TTL))).isEqualTo(1);
+        assertThat(stored(done).status()).isEqualTo(Status.FAILED);
+        assertThat(stored(parked).attempts()).isEqualTo(1);
+    }
+
+    @Test
     void claimWithoutValidationKeepsTheStoredOne() {
         String id = id("a");
         store.recordFailure(id, claimOk(id).leaseToken(), in(TTL));
