@@ -25,7 +25,9 @@ public abstract class RecordProcessor<T> {
      * @param record  the record, payload decoded
      * @param context attempt number, dedup key, invocation context and, in transactional dedup mode, the
      *                handle for staging DynamoDB writes
-     * @throws Exception to fail this record; never fails the batch
+     * @throws Exception to fail this record; never fails the batch. An {@link InterruptedException} (or returning
+     *                   or throwing with the thread's interrupt flag set) also stops the batch: later records are
+     *                   not started, and the flag is set again when the engine returns
      */
     public abstract void process(StreamRecord<T> record, RecordContext context) throws Exception;
 

@@ -9,10 +9,13 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 import static io.shardwise.core.Records.record;
 import static io.shardwise.core.Records.shard;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The engine's use of the dedup store in WATERMARK and TRANSACTIONAL modes (in-memory store). */
 class DedupModesTest {
@@ -27,6 +30,11 @@ class DedupModesTest {
 
     /** A processor that stages one counter update per record (its payload names the item). */
     private static ScriptedProcessor staging() {
+        return staging(false);
+    }
+
+    /** As {@link #staging()}; with {@code payloadKeys} the payload is also the dedup key, as an event id would be. */
+    private static ScriptedProcessor staging(boolean payloadKeys) {
         return new ScriptedProcessor() {
             @Override
             public void process(StreamRecord<String> record, RecordContext context) throws Exception {
@@ -35,6 +43,11 @@ class DedupModesTest {
                         .key(Map.of("pk", AttributeValue.fromS(record.payload())))
                         .updateExpression("ADD n :one")
                         .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build());
+            }
+
+            @Override
+            public String dedupKey(StreamRecord<String> record) {
+                return payloadKeys ? record.payload() : super.dedupKey(record);
             }
         };
     }
@@ -72,13 +85,43 @@ class DedupModesTest {
         assertThat(total).as(store.requestCounter().toString()).isLessThanOrEqualTo(1020);
     }
 
+    /** Watermark advances (PutItem) for one 200-record batch of one shard, grouped by {@code groupSize}. */
+    private static long watermarkWrites(int groupSize) {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        BatchProcessor.create(new ScriptedProcessor(), config(store, DedupMode.WATERMARK).shardWatermark(true)
+                .watermarkGroupSize(groupSize).build()).process(shard(200, 10), null);
+        return store.requestCounter().count("PutItem");
+    }
+
     @Test
     void watermarkGroupsTradeWritesForBoundedReplay() {
+        // Fewer writes: one advance per group instead of one per record.
+        assertThat(watermarkWrites(1)).isEqualTo(200);
+        assertThat(watermarkWrites(50)).isEqualTo(4);
+
+        // Bounded replay: the invocation dies after r75's effect, mid-way through the second group (r50..r99).
         InMemoryDedupStore store = new InMemoryDedupStore();
-        BatchProcessor<String, String> bp = BatchProcessor.create(new ScriptedProcessor(),
+        ScriptedProcessor effects = new ScriptedProcessor();
+        AtomicBoolean crashed = new AtomicBoolean();
+        RecordProcessor<String> crashingAfterR75 = RecordProcessor.of((record, context) -> {
+            effects.process(record, context);
+            if (record.payload().equals("r75") && crashed.compareAndSet(false, true)) {
+                throw new CrashRecoveryTest.Crash();
+            }
+        });
+        BatchProcessor<String, String> bp = BatchProcessor.create(crashingAfterR75,
                 config(store, DedupMode.WATERMARK).shardWatermark(true).watermarkGroupSize(50).build());
-        bp.process(shard(1000, 10), null);
-        assertThat(store.requestCounter().total()).as(store.requestCounter().toString()).isLessThanOrEqualTo(25);
+        List<StreamRecord<String>> shard = shard(200, 10);
+        assertThatThrownBy(() -> bp.process(shard, null)).isInstanceOf(CrashRecoveryTest.Crash.class);
+        effects.delivered.clear();
+
+        BatchResult redelivered = bp.process(shard, null); // Lambda retries the whole batch
+        assertThat(redelivered.allDone()).isTrue();
+        List<String> rerun = IntStream.rangeClosed(50, 75).mapToObj(i -> "r" + i).toList();
+        assertThat(effects.delivered.subList(0, rerun.size())).as("at most one group runs again")
+                .containsExactlyElementsOf(rerun);
+        assertThat(effects.delivered).hasSize(150); // r50..r199: nothing before the watermark, nothing lost
+        assertThat(effects.effects).containsAll(shard.stream().map(StreamRecord::payload).toList());
     }
 
     @Test
@@ -101,21 +144,7 @@ class DedupModesTest {
     void transactionalProducerDuplicatesApplyOnce() {
         InMemoryDedupStore store = new InMemoryDedupStore();
         store.declareKeySchema("totals", "pk");
-        ScriptedProcessor p = new ScriptedProcessor() {
-            @Override
-            public void process(StreamRecord<String> record, RecordContext context) throws Exception {
-                super.process(record, context);
-                context.transaction().update(Update.builder().tableName("totals")
-                        .key(Map.of("pk", AttributeValue.fromS(record.payload())))
-                        .updateExpression("ADD n :one")
-                        .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build());
-            }
-
-            @Override
-            public String dedupKey(StreamRecord<String> record) {
-                return record.payload();
-            }
-        };
+        ScriptedProcessor p = staging(true);
         BatchProcessor<String, String> bp = BatchProcessor.create(p, config(store, DedupMode.TRANSACTIONAL).build());
         BatchResult r = bp.process(List.of(record(0, "a", "e1"), record(1, "a", "e2"), record(2, "a", "e1"),
                 record(3, "b", "e3")), null);
@@ -184,6 +213,29 @@ class DedupModesTest {
         BatchResult r2 = bp.process(List.of(record(3, "a", "e2"), record(4, "a", "e3")), null);
         assertThat(outcomes(r2)).containsExactly(Outcome.SKIPPED_DUPLICATE, Outcome.PROCESSED);
         assertThat(p.effects).containsExactly("e1", "e2", "e3");
+    }
+
+    @Test
+    void isolateModeBlocksTheKeyOfAProducerDuplicateWhoseOriginalDidNotCommit() {
+        // e1 is staged by r0 (key a); r1 (key b) is its producer duplicate and follows it. r2 (key c) fails, which
+        // commits r0 first: r0's own write fails its condition, so r1 is not done either. r3 (key b) must then not
+        // take effect ahead of r1.
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        store.declareKeySchema("totals", "pk");
+        store.failConditionsWhen(w -> w.update() != null && "e1".equals(w.update().key().get("pk").s()));
+        ScriptedProcessor p = staging(true).failing("e2", 1);
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, config(store, DedupMode.TRANSACTIONAL)
+                .failureMode(FailureMode.ISOLATE_PARTITION_KEY).build());
+
+        BatchResult r = bp.process(List.of(record(0, "a", "e1"), record(1, "b", "e1"), record(2, "c", "e2"),
+                record(3, "b", "e3")), null);
+
+        assertThat(outcomes(r)).containsExactly(Outcome.FAILED, Outcome.NOT_ATTEMPTED, Outcome.FAILED,
+                Outcome.NOT_ATTEMPTED);
+        assertThat(r.response().getBatchItemFailures()).extracting(f -> f.getItemIdentifier())
+                .containsExactly(Records.seq(0));
+        assertThat(p.delivered).containsExactly("e1", "e2");
+        assertThat(committedItemKeys(store)).isEmpty();
     }
 
     @Test

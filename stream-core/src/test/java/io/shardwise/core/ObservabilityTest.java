@@ -1,15 +1,11 @@
 package io.shardwise.core;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,35 +17,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** One JSON line per batch, one per failure/park, no payload unless asked, and EMF metrics. */
 class ObservabilityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    private Logger batchLog;
-    private Logger recordLog;
+    private CapturedLogs logs;
 
     @BeforeEach
     void capture() {
-        batchLog = (Logger) LoggerFactory.getLogger("io.shardwise.batch");
-        recordLog = (Logger) LoggerFactory.getLogger("io.shardwise.record");
-        appender.start();
-        for (Logger l : List.of(batchLog, recordLog)) {
-            l.setLevel(Level.INFO);
-            l.setAdditive(false); // captured here, not printed
-            l.addAppender(appender);
-        }
+        logs = CapturedLogs.of(Level.INFO, "io.shardwise.batch", "io.shardwise.record");
     }
 
     @AfterEach
     void release() {
-        for (Logger l : List.of(batchLog, recordLog)) {
-            l.detachAppender(appender);
-            l.setLevel(null);
-            l.setAdditive(true);
-        }
+        logs.close();
     }
 
     private List<JsonNode> lines() throws Exception {
         List<JsonNode> out = new java.util.ArrayList<>();
-        for (ILoggingEvent e : appender.list) {
-            out.add(JSON.readTree(e.getFormattedMessage()));
+        for (String message : logs.messages()) {
+            out.add(JSON.readTree(message));
         }
         return out;
     }
@@ -86,7 +69,7 @@ class ObservabilityTest {
         assertThat(b.has("durationMs")).isTrue();
         assertThat(b.get("checkpointBefore").asText()).isEqualTo(Records.seq(1));
         // Neither the payload nor its base64 appears anywhere in the logs.
-        String all = appender.list.stream().map(ILoggingEvent::getFormattedMessage).reduce("", String::concat);
+        String all = String.join("", logs.messages());
         assertThat(all).doesNotContain(secret)
                 .doesNotContain(java.util.Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
     }

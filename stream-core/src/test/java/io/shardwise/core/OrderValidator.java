@@ -1,5 +1,7 @@
 package io.shardwise.core;
 
+import io.shardwise.core.sink.ParkedRecord;
+
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,29 +31,41 @@ final class OrderValidator {
 
     /** Call when a record's effect is done (processed successfully or parked). */
     synchronized void done(StreamRecord<?> r) {
-        String scope = scope(r);
+        done(scope(r), r.sequenceNumber(), r.subSequenceNumber(), r.describe());
+    }
+
+    /** Call when a failure sink accepted a record: parked counts as done. */
+    synchronized void parked(ParkedRecord r) {
+        done(r.shardId() + "|" + r.partitionKey(), r.sequenceNumber(), r.subSequenceNumber(), r.describe());
+    }
+
+    private void done(String scope, String sequenceNumber, long subSequenceNumber, String describe) {
         List<StreamRecord<?>> list = expected.get(scope);
+        if (list == null) {
+            throw new AssertionError("unknown record " + describe);
+        }
         int n = next.getOrDefault(scope, 0);
-        int pos = indexOf(list, r);
+        int pos = indexOf(list, sequenceNumber, subSequenceNumber, describe);
         if (pos < n) {
             return; // a replay of something already done
         }
         if (pos != n) {
-            violations.add("key " + r.partitionKey() + ": " + r.describe() + " done before "
+            violations.add("key " + list.get(pos).partitionKey() + ": " + describe + " done before "
                     + list.get(n).describe());
         }
         next.put(scope, pos + 1);
     }
 
-    private static int indexOf(List<StreamRecord<?>> list, StreamRecord<?> r) {
+    private static int indexOf(List<StreamRecord<?>> list, String sequenceNumber, long subSequenceNumber,
+                               String describe) {
         for (int i = 0; i < list.size(); i++) {
             StreamRecord<?> x = list.get(i);
-            if (new BigInteger(x.sequenceNumber()).equals(new BigInteger(r.sequenceNumber()))
-                    && x.subSequenceNumber() == r.subSequenceNumber()) {
+            if (new BigInteger(x.sequenceNumber()).equals(new BigInteger(sequenceNumber))
+                    && x.subSequenceNumber() == subSequenceNumber) {
                 return i;
             }
         }
-        throw new AssertionError("unknown record " + r.describe());
+        throw new AssertionError("unknown record " + describe);
     }
 
     synchronized List<String> violations() {

@@ -7,10 +7,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A failure sink that keeps what it is given, and can be told to refuse the next N records. */
+/**
+ * A failure sink that keeps what it is given, can be told to refuse the next N records, and feeds an optional
+ * order validator (a parked record is done).
+ */
 class RecordingSink implements FailureSink {
     final List<ParkedRecord> parked = new CopyOnWriteArrayList<>();
     final AtomicInteger refuseNext = new AtomicInteger();
+    volatile OrderValidator validator;
 
     @Override
     public void park(ParkedRecord record) {
@@ -18,5 +22,8 @@ class RecordingSink implements FailureSink {
             throw new IllegalStateException("sink unavailable (test)");
         }
         parked.add(record);
+        if (validator != null) {
+            validator.parked(record);
+        }
     }
 }

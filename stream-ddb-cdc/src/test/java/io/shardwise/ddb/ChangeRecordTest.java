@@ -1,8 +1,12 @@
 package io.shardwise.ddb;
 
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
 import io.shardwise.core.ExceptionClassifier;
 import io.shardwise.core.NonRetryableException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.enhanced.dynamodb.document.EnhancedDocument;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
@@ -101,6 +105,34 @@ class ChangeRecordTest {
         assertThat(ttl.isUserDelete()).isFalse();
         assertThat(ttl.oldImage().orElseThrow().getExpiresAt()).isEqualTo(1714651000L);
         assertThat(ttl.toString()).contains("REMOVE (TTL)");
+    }
+
+    /**
+     * Only DynamoDB's Time to Live process deletes as {@code userIdentity {type: Service, principalId:
+     * dynamodb.amazonaws.com}}: any other identity, or no identity (a user's delete), or another event, is not TTL.
+     * The TTL fixture with its identity (and event name) replaced.
+     */
+    @ParameterizedTest(name = "{0} by {1} / {2}: TTL delete {3}")
+    @CsvSource(nullValues = "none", value = {
+        "REMOVE, Service, dynamodb.amazonaws.com, true",
+        "REMOVE, none, none, false",
+        "REMOVE, Service, events.amazonaws.com, false",
+        "REMOVE, AssumedRole, dynamodb.amazonaws.com, false",
+        "MODIFY, Service, dynamodb.amazonaws.com, false"})
+    void onlyARemoveByTheTimeToLiveServiceIsATtlDelete(String eventName, String type, String principal,
+                                                       boolean ttlDelete) throws Exception {
+        DynamodbEvent event = Fixtures.event("ttl-delete.json");
+        DynamodbEvent.DynamodbStreamRecord r = event.getRecords().get(0);
+        r.setUserIdentity(type == null ? null : new Identity().withType(type).withPrincipalId(principal));
+        r.setEventName(eventName);
+        if (!eventName.equals("REMOVE")) {
+            r.getDynamodb().setNewImage(r.getDynamodb().getOldImage());
+        }
+
+        ChangeRecord<Order> change = Fixtures.changes(event, Schemas.BEAN).get(0);
+
+        assertThat(change.ttlDelete()).isEqualTo(ttlDelete);
+        assertThat(change.isUserDelete()).isEqualTo(eventName.equals("REMOVE") && !ttlDelete);
     }
 
     @Test

@@ -24,10 +24,14 @@ final class Fixtures {
     }
 
     static <T> List<ChangeRecord<T>> changes(String name, TableSchema<T> schema) throws Exception {
+        return changes(event(name), schema);
+    }
+
+    static <T> List<ChangeRecord<T>> changes(DynamodbEvent event, TableSchema<T> schema) throws Exception {
         RecordDecoder<DynamodbEvent.DynamodbStreamRecord, ChangeRecord<T>> decoder =
                 DynamoDbStreamHandler.decoder(schema);
         List<ChangeRecord<T>> out = new ArrayList<>();
-        for (StreamRecord<DynamodbEvent.DynamodbStreamRecord> r : streamRecords(name)) {
+        for (StreamRecord<DynamodbEvent.DynamodbStreamRecord> r : LambdaRecords.toStreamRecords(event)) {
             out.add(decoder.decode(r));
         }
         return out;

@@ -38,7 +38,7 @@ class StaleChangeFilterTest {
     }
 
     @Test
-    void byVersionAttributeAppliesEachVersionOnceInAnyDeliveryOrder() {
+    void byVersionAttributeDropsOlderAndRepeatedWritesButAppliesARepeatedDeleteAgain() {
         StaleChangeFilter filter = StaleChangeFilter.byVersionAttribute("version");
         ChangeRecord<Order> v1 = change("INSERT", 1, 1000, "1");
         ChangeRecord<Order> v2 = change("MODIFY", 2, 2000, "2");
@@ -63,7 +63,7 @@ class StaleChangeFilterTest {
     }
 
     @Test
-    void isStaleIsAPureComparison() {
+    void byVersionAttributeAnEqualVersionIsStaleForAWriteButNotForADelete() {
         StaleChangeFilter filter = StaleChangeFilter.byVersionAttribute("version");
         ChangeRecord<Order> v2 = change("MODIFY", 2, 2000, "2");
         ChangeRecord<Order> deleteV2 = change("REMOVE", 2, 3000, "3");

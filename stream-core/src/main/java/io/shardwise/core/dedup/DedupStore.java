@@ -198,10 +198,15 @@ public interface DedupStore {
 
     /**
      * Marks {@code id} {@code PARKED} (done: the record is in the failure sink) with TTL {@code expiresAt}.
-     * Unconditional apart from the lease check when {@code leaseToken} is non-null; if that lease was lost, the
-     * item is left as it is (another invocation holds the record) and a warning is logged.
+     * Unconditional apart from the lease check when {@code leaseToken} is non-null
+     * ({@code #status = :inprogress AND lease_token = :token}, as {@link #complete}); if that lease was lost, the
+     * item is left as it is: another invocation took the record over and may already have completed it. A caller
+     * holding a lease must pass it, or it could overwrite that invocation's marker.
+     *
+     * @return false if the lease was lost (the record is in the sink, but another invocation holds it, which the
+     *         engine logs); true otherwise
      */
-    void markParked(String id, String leaseToken, Instant expiresAt);
+    boolean markParked(String id, String leaseToken, Instant expiresAt);
 
     /**
      * Reads watermarks ({@code BatchGetItem}); absent or expired ones are left out.

@@ -643,7 +643,7 @@ public final class DynamoDbDedupStore implements DedupStore {
     }
 
     @Override
-    public void markParked(String id, String leaseToken, Instant expiresAt) {
+    public boolean markParked(String id, String leaseToken, Instant expiresAt) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":parked", status(Status.PARKED));
         values.put(":expiration", n(expiresAt.getEpochSecond()));
@@ -659,11 +659,10 @@ public final class DynamoDbDedupStore implements DedupStore {
         }
         try {
             client.updateItem(request.expressionAttributeValues(values).build());
+            return true;
         } catch (ConditionalCheckFailedException e) {
-            // The record is already in the failure sink; another invocation took the lease after ours ended and
-            // will process the record again (and may park it again).
-            LOG.warn("Dedup record '{}' in DynamoDB table '{}' was parked, but the lease on it had been lost, so it "
-                    + "is not marked PARKED: another invocation is processing it again.", id, tableName);
+            // Another invocation took the lease after ours ended; its marker stands.
+            return false;
         } catch (SdkException e) {
             throw failure("UpdateItem", "marking dedup record '" + id + "' parked", e);
         }

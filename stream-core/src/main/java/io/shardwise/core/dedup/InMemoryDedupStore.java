@@ -211,17 +211,18 @@ public class InMemoryDedupStore implements DedupStore {
     }
 
     @Override
-    public void markParked(String id, String leaseToken, Instant expiresAt) {
+    public boolean markParked(String id, String leaseToken, Instant expiresAt) {
         Objects.requireNonNull(id, "id");
         requests.record("UpdateItem");
         synchronized (lock) {
             Item old = items.get(id);
             if (leaseToken != null && !holdsLease(old, leaseToken)) {
-                return;
+                return false;
             }
             items.put(id, old == null
                     ? new Item(Status.PARKED, expiresAt.getEpochSecond(), 0, 0, null, null, null, 0)
                     : old.withStatus(Status.PARKED, expiresAt.getEpochSecond()));
+            return true;
         }
     }
 

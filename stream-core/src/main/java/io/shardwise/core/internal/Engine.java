@@ -129,6 +129,8 @@ public final class Engine<R, T> {
         Outcome outcome;
         Throwable error;
         int attempts;
+        /** {@link #position()}, parsed once: a sequence number is up to 128 bits, compared several times. */
+        private Watermark position;
 
         Slot(int index, StreamRecord<R> raw) {
             this.index = index;
@@ -141,8 +143,12 @@ public final class Engine<R, T> {
             return raw.positionKey();
         }
 
+        /** The record's shard position. Throws NumberFormatException for a non-numeric sequence number. */
         Watermark position() {
-            return new Watermark(new BigInteger(raw.sequenceNumber()), raw.subSequenceNumber());
+            if (position == null) {
+                position = new Watermark(new BigInteger(raw.sequenceNumber()), raw.subSequenceNumber());
+            }
+            return position;
         }
 
         void set(Outcome o, Throwable e, int attemptCount) {
@@ -332,6 +338,11 @@ public final class Engine<R, T> {
                     if (s.outcome == Outcome.FAILED || s.outcome == Outcome.NOT_ATTEMPTED) {
                         laneFailure(s, state);
                     }
+                    if (state.interrupted) {
+                        // Usually the runtime shutting down: start nothing more, in any lane. What did not run
+                        // is NOT_ATTEMPTED and redelivered.
+                        stop.set(true);
+                    }
                 }
                 finishLane(state);
             } catch (RuntimeException e) {
@@ -339,6 +350,11 @@ public final class Engine<R, T> {
                 stop.set(true);
                 if (!keyParallel) {
                     throw e;
+                }
+            } finally {
+                if (state.interrupted) {
+                    // The lane's store calls are done: hand the interrupt back to whoever owns this thread.
+                    Thread.currentThread().interrupt();
                 }
             }
         }
@@ -362,7 +378,7 @@ public final class Engine<R, T> {
                     if (s.decodeError != null) {
                         fail(s, s.decodeError, 1, null, false);
                     } else {
-                        runProcessor(s, 1, null);
+                        runProcessor(s, 1, null, state);
                     }
                     return;
                 }
@@ -410,14 +426,12 @@ public final class Engine<R, T> {
             }
             DedupStore.Claimed claimed = (DedupStore.Claimed) claim;
             int attempt = claimed.failedAttempts() + 1;
-            if (runProcessor(s, attempt, claimed.leaseToken(), null)) {
+            if (runProcessor(s, attempt, claimed.leaseToken(), state)) {
                 boolean kept = storeCall(() -> store.complete(s.id, claimed.leaseToken(),
                         expiresAt(config.clock().instant())), "complete");
                 if (!kept) {
-                    RECORD_LOG.warn("{\"event\":\"lease_lost\",\"consumer\":\"{}\",\"record\":\"{}\",\"detail\":"
-                            + "\"the lease expired before completion and another invocation took it; the effect may "
-                            + "happen twice. Raise the function timeout or lower the batch size.\"}",
-                            config.consumerName(), s.raw.describe());
+                    logLeaseLost(s, "the lease expired before completion and another invocation took it; the effect "
+                            + "may happen twice");
                 }
             }
         }
@@ -502,7 +516,7 @@ public final class Engine<R, T> {
             if (s.decodeError != null) {
                 fail(s, s.decodeError, attempt, null, false);
             } else {
-                runProcessor(s, attempt, null);
+                runProcessor(s, attempt, null, state);
             }
             if (s.outcome == Outcome.PROCESSED && s.payloadKeyed) {
                 state.markers.add(new DedupStore.Staged(s.id, s.validation, List.of()));
@@ -601,7 +615,7 @@ public final class Engine<R, T> {
                 return;
             }
             StagingWrites writes = new StagingWrites();
-            Throwable error = invoke(s, attempt, writes);
+            Throwable error = invoke(s, attempt, writes, state);
             if (error != null) {
                 failAfterStaged(s, error, attempt, true, state);
                 return;
@@ -667,11 +681,13 @@ public final class Engine<R, T> {
                     default -> throw new IllegalStateException("unknown commit status " + r.status());
                 }
             }
-            // Producer duplicates within the lane follow the record they duplicate.
+            // Producer duplicates within the lane follow the record they duplicate. One left undone is a record of
+            // its own partition key that is not done: in isolate mode nothing later of that key may run after it.
             for (DupPair pair : state.duplicatesOfStaged) {
                 Outcome first = pair.original.outcome;
                 if (first == null || !first.isDone()) {
                     pair.duplicate.set(Outcome.NOT_ATTEMPTED, null, 0);
+                    laneFailure(pair.duplicate, state);
                 }
             }
             state.duplicatesOfStaged.clear();
@@ -695,12 +711,8 @@ public final class Engine<R, T> {
          * Runs the processor for one record. On success sets PROCESSED and returns true; on failure records the
          * failure (park or fail) and returns false.
          */
-        boolean runProcessor(Slot s, int attempt, StagingWrites writes) {
-            return runProcessor(s, attempt, null, writes);
-        }
-
-        boolean runProcessor(Slot s, int attempt, String leaseToken, StagingWrites writes) {
-            Throwable error = invoke(s, attempt, writes);
+        boolean runProcessor(Slot s, int attempt, String leaseToken, LaneState state) {
+            Throwable error = invoke(s, attempt, null, state);
             if (error == null) {
                 return true;
             }
@@ -708,22 +720,33 @@ public final class Engine<R, T> {
             return false;
         }
 
-        /** Runs the processor; sets PROCESSED and returns null on success, else returns the failure (unrecorded). */
-        Throwable invoke(Slot s, int attempt, StagingWrites writes) {
+        /**
+         * Runs the processor; sets PROCESSED and returns null on success, else returns the failure (unrecorded).
+         *
+         * <p>An interrupt (an {@link InterruptedException}, or the flag a processor restored before returning or
+         * throwing) is taken off the thread and noted in the lane: the AWS SDK aborts calls made on an interrupted
+         * thread, so with the flag set this record's failure count, parking or commit would be lost, or the batch
+         * failed for the wrong reason. {@link #runLane} stops the batch after this record and sets the flag again
+         * once the lane's store calls are done.
+         */
+        Throwable invoke(Slot s, int attempt, StagingWrites writes, LaneState state) {
             RecordContext rc = store != null ? new RecordContext(attempt, s.dedupKey, context, writes)
                     : RecordContext.withDeferredDedupKey(attempt, s, context, writes);
+            Throwable failure = null;
             try {
                 processor.process(s.decoded, rc);
-                s.set(Outcome.PROCESSED, null, attempt);
-                return null;
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                return e;
+                failure = e;
             }
+            if (Thread.interrupted() || failure instanceof InterruptedException) {
+                state.interrupted = true;
+            }
+            if (failure == null) {
+                s.set(Outcome.PROCESSED, null, attempt);
+            }
+            return failure;
         }
 
         /**
@@ -743,22 +766,38 @@ public final class Engine<R, T> {
                 parkOrFail(s, error, attempt, leaseToken, false, true);
                 return;
             }
+            if (store != null && countAttempt && leaseToken != null && attempt >= config.maxAttempts()) {
+                // The last attempt, under a lease: park while still holding it, so that the PARKED write is
+                // conditional on the lease. Recording the failure first would release the lease, and the marker of
+                // an invocation that took the record over (and may have completed it) could then be overwritten.
+                // While the lease is held nothing else changes the item, so the count is this attempt's number.
+                parkOrFail(s, retriesExhausted(s, error, attempt), attempt, leaseToken, false, true);
+                return;
+            }
             int attempts = attempt;
             if (store != null && countAttempt) {
                 Instant exp = expiresAt(config.clock().instant());
                 int recorded = storeCall(() -> store.recordFailure(s.id, leaseToken, exp), "record failure");
-                if (recorded > 0) {
-                    attempts = recorded;
+                if (recorded < 0) {
+                    // The lease was lost, or (without leases) the key is done: another invocation has the record.
+                    // Parking would overwrite its marker; the redelivery sees what it did.
+                    s.set(Outcome.FAILED, error, attempt);
+                    logFailure(s);
+                    return;
                 }
+                attempts = recorded;
             }
             if (store != null && attempts >= config.maxAttempts()) {
-                parkOrFail(s, new RetriesExhaustedException(s.raw.describe() + " failed " + attempts
-                        + " times (maxAttempts " + config.maxAttempts() + "); last error: " + error, error), attempts,
-                        null, true, true);
+                parkOrFail(s, retriesExhausted(s, error, attempts), attempts, null, true, true);
                 return;
             }
             s.set(Outcome.FAILED, error, attempts);
             logFailure(s);
+        }
+
+        RetriesExhaustedException retriesExhausted(Slot s, Throwable error, int attempts) {
+            return new RetriesExhaustedException(s.raw.describe() + " failed " + attempts + " times (maxAttempts "
+                    + config.maxAttempts() + "); last error: " + error, error);
         }
 
         /**
@@ -798,10 +837,14 @@ public final class Engine<R, T> {
             }
             if (store != null && touchMarker && (mode != DedupMode.WATERMARK || s.payloadKeyed)) {
                 Instant exp = expiresAt(config.clock().instant());
-                storeCall(() -> {
-                    store.markParked(s.id, leaseToken, exp);
-                    return null;
-                }, "mark parked");
+                boolean kept = storeCall(() -> store.markParked(s.id, leaseToken, exp), "mark parked");
+                if (!kept) {
+                    // As for a lost lease on completion: the record is where PARKED says (in the sink); the other
+                    // invocation's marker stands.
+                    logLeaseLost(s, "the lease expired before the record was marked parked and another invocation "
+                            + "took it; the record is in the failure sink and may also be processed by that "
+                            + "invocation");
+                }
             }
             s.set(Outcome.PARKED, reported, attempts);
             reporter.logParked(s.raw, reported, attempts);
@@ -809,6 +852,12 @@ public final class Engine<R, T> {
 
         void logFailure(Slot s) {
             reporter.logFailed(s.raw, s.error, s.attempts);
+        }
+
+        void logLeaseLost(Slot s, String detail) {
+            RECORD_LOG.warn("{\"event\":\"lease_lost\",\"consumer\":\"{}\",\"record\":\"{}\",\"detail\":\"{}. "
+                    + "Raise the function timeout or lower the batch size.\"}", config.consumerName(),
+                    s.raw.describe(), detail);
         }
 
         Instant leaseUntil(Instant now) {
@@ -859,7 +908,7 @@ public final class Engine<R, T> {
 
     private int compareSequence(Slot a, Slot b) {
         try {
-            int c = new BigInteger(a.raw.sequenceNumber()).compareTo(new BigInteger(b.raw.sequenceNumber()));
+            int c = a.position().sequenceNumber().compareTo(b.position().sequenceNumber());
             return c != 0 ? c : Integer.compare(a.index, b.index);
         } catch (NumberFormatException e) {
             return Integer.compare(a.index, b.index);
@@ -869,6 +918,8 @@ public final class Engine<R, T> {
     /** Per-lane mutable state; confined to the lane's thread. */
     private final class LaneState {
         final java.util.Set<String> failedKeys = new java.util.HashSet<>();
+        /** The lane's thread was interrupted while a record ran; the flag is set again when the lane ends. */
+        boolean interrupted;
         final Map<String, Watermark> watermarks = new HashMap<>();
         final Map<String, Watermark> pending = new LinkedHashMap<>();
         /** Watermark mode: markers of processed payload-keyed records, written with the next advance. */

@@ -213,6 +213,25 @@ public abstract class DedupStoreContract {
     }
 
     @Test
+    void aDoneItemPastItsTtlIsAbsentForRecordFailure() {
+        Instant expiresAt = Instant.ofEpochSecond(in(Duration.ofMinutes(1)).getEpochSecond());
+        String done = id("done");
+        store.complete(done, claimOk(done).leaseToken(), expiresAt);
+        String parked = id("parked");
+        store.markParked(parked, null, expiresAt);
+
+        clock.set(expiresAt.plusMillis(999)); // same second: still done
+        assertThat(store.recordFailure(done, null, in(TTL))).isEqualTo(-1);
+        assertThat(store.recordFailure(parked, null, in(TTL))).isEqualTo(-1);
+
+        clock.set(expiresAt.plusSeconds(1));
+        assertThat(store.recordFailure(done, null, in(TTL))).isEqualTo(1);
+        assertThat(store.recordFailure(parked, null, in(TTL))).isEqualTo(1);
+        assertThat(stored(done).status()).isEqualTo(Status.FAILED);
+        assertThat(stored(parked).attempts()).isEqualTo(1);
+    }
+
+    @Test
     void claimWithoutValidationKeepsTheStoredOne() {
         String id = id("a");
         store.recordFailure(id, claimOk(id).leaseToken(), in(TTL));
@@ -280,10 +299,10 @@ public abstract class DedupStoreContract {
         store.recordFailure(leased, c.leaseToken(), in(TTL));
         Claimed again = claimOk(leased);
 
-        store.markParked(leased, "other-token", in(TTL));
+        assertThat(store.markParked(leased, "other-token", in(TTL))).isFalse();
         assertThat(stored(leased).status()).isEqualTo(Status.INPROGRESS);
 
-        store.markParked(leased, again.leaseToken(), in(Duration.ofHours(3)));
+        assertThat(store.markParked(leased, again.leaseToken(), in(Duration.ofHours(3)))).isTrue();
         Entry e = stored(leased);
         assertThat(e.status()).isEqualTo(Status.PARKED);
         assertThat(e.attempts()).isEqualTo(1);
@@ -291,8 +310,23 @@ public abstract class DedupStoreContract {
         assertThat(e.isDone(now())).isTrue();
 
         String absent = id("absent");
-        store.markParked(absent, null, in(TTL));
+        assertThat(store.markParked(absent, null, in(TTL))).isTrue();
         assertThat(stored(absent).status()).isEqualTo(Status.PARKED);
+    }
+
+    @Test
+    void markParkedWithALeaseTakenOverLeavesTheNewHoldersMarker() {
+        String id = id("a");
+        Claimed lost = (Claimed) store.claim(id, null, in(Duration.ofSeconds(10)), in(TTL));
+        clock.advance(Duration.ofSeconds(11));
+        Claimed taker = claimOk(id);
+
+        assertThat(store.markParked(id, lost.leaseToken(), in(TTL))).as("lease lost, in progress").isFalse();
+        assertThat(stored(id).leaseToken()).isEqualTo(taker.leaseToken());
+
+        assertThat(store.complete(id, taker.leaseToken(), in(TTL))).isTrue();
+        assertThat(store.markParked(id, lost.leaseToken(), in(TTL))).as("lease lost, completed").isFalse();
+        assertThat(stored(id).status()).isEqualTo(Status.COMPLETED);
     }
 
     // ---------------------------------------------------------------- read

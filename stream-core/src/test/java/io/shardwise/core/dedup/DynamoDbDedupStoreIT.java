@@ -1,5 +1,7 @@
 package io.shardwise.core.dedup;
 
+import ch.qos.logback.classic.Level;
+import io.shardwise.core.CapturedLogs;
 import io.shardwise.core.StreamProcessingException;
 import io.shardwise.core.dedup.DedupStore.Claimed;
 import io.shardwise.core.dedup.DedupStore.CommitStatus;
@@ -269,8 +271,16 @@ class DynamoDbDedupStoreIT extends DedupStoreContract {
         String table = "dedup-nottl-" + UUID.randomUUID().toString().substring(0, 8);
         createTable(dynamoDb, table, "id", null, false);
 
-        assertThatCode(() -> DynamoDbDedupStore.builder(dynamoDb, table).build().checkReady())
-                .doesNotThrowAnyException();
+        try (CapturedLogs logs = CapturedLogs.of(Level.WARN, DynamoDbDedupStore.class.getName())) {
+            assertThatCode(() -> DynamoDbDedupStore.builder(dynamoDb, table).build().checkReady())
+                    .doesNotThrowAnyException();
+
+            assertThat(logs.messages()).singleElement().asString()
+                    .contains("'" + table + "' has Time to Live DISABLED")
+                    .contains("aws dynamodb update-time-to-live --table-name " + table)
+                    .contains("AttributeName=expiration")
+                    .endsWith("(only a warning: the endpoint is a local emulator)");
+        }
     }
 
     @Test

@@ -238,9 +238,11 @@ class DynamoDbDedupStoreRequestsTest {
     }
 
     @Test
-    void markParkedIsUnconditionalWithoutALease() {
-        store.markParked(ID, null, EXPIRES);
-        store.markParked(ID, "tok", EXPIRES);
+    void markParkedIsConditionalOnlyOnAGivenLease() {
+        assertThat(store.markParked(ID, null, EXPIRES)).isTrue();
+        assertThat(store.markParked(ID, "tok", EXPIRES)).isTrue();
+        fake.thenThrow(conditionFailed(null));
+        assertThat(store.markParked(ID, "tok", EXPIRES)).as("lease lost").isFalse();
 
         UpdateItemRequest without = fake.request(0, UpdateItemRequest.class);
         assertThat(without.updateExpression())

@@ -148,13 +148,19 @@ class SinkConfigurationTest {
 
     @Test
     void replayOrderIsStreamShardThenSequenceNumberAsANumber() {
-        List<ParkedRecord> records = new ArrayList<>(List.of(
-                rec("shard-2", "5", -1), rec("shard-1", "10", -1), rec("shard-1", "9", 1), rec("shard-1", "9", -1)));
+        // The stream decides before the shard: stream-a's shard-2 comes before stream-b's shard-1.
+        List<ParkedRecord> records = new ArrayList<>(List.of(rec(STREAM_B, "shard-1", "1", -1),
+                rec(STREAM_A, "shard-2", "5", -1), rec(STREAM_A, "shard-1", "10", -1),
+                rec(STREAM_A, "shard-1", "9", 1), rec(STREAM_A, "shard-1", "9", -1)));
         records.sort(ParkedRecordReplayer.RECORD_ORDER);
 
-        assertThat(records).extracting(ParkedRecord::describe).containsExactly(
-                "shard shard-1, sequence number 9", "shard shard-1, sequence number 9, sub-sequence 1",
-                "shard shard-1, sequence number 10", "shard shard-2, sequence number 5");
+        assertThat(records).extracting(r -> r.sourceArn().substring(r.sourceArn().indexOf('/') + 1) + ": "
+                + r.describe()).containsExactly(
+                "stream-a: shard shard-1, sequence number 9",
+                "stream-a: shard shard-1, sequence number 9, sub-sequence 1",
+                "stream-a: shard shard-1, sequence number 10",
+                "stream-a: shard shard-2, sequence number 5",
+                "stream-b: shard shard-1, sequence number 1");
     }
 
     @Test
@@ -188,8 +194,11 @@ class SinkConfigurationTest {
                 .hasMessageContaining("s3://bucket/prefix");
     }
 
-    private static ParkedRecord rec(String shard, String seq, long sub) {
-        return new ParkedRecord("c", "arn", shard, seq, sub, "k", null, null, "", null, null, 1, null);
+    private static final String STREAM_A = "arn:aws:kinesis:us-east-1:123456789012:stream/stream-a";
+    private static final String STREAM_B = "arn:aws:kinesis:us-east-1:123456789012:stream/stream-b";
+
+    private static ParkedRecord rec(String streamArn, String shard, String seq, long sub) {
+        return new ParkedRecord("c", streamArn, shard, seq, sub, "k", null, null, "", null, null, 1, null);
     }
 
     private static KinesisClient fakeKinesis() {

@@ -135,8 +135,8 @@ class HarnessSelfCheckTest {
         }
 
         @Override
-        public void markParked(String id, String leaseToken, Instant expiresAt) {
-            delegate.markParked(id, leaseToken, expiresAt);
+        public boolean markParked(String id, String leaseToken, Instant expiresAt) {
+            return delegate.markParked(id, leaseToken, expiresAt);
         }
 
         @Override

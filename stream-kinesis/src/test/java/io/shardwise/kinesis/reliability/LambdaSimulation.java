@@ -948,11 +948,8 @@ final class LambdaSimulation implements AutoCloseable {
         }
 
         @Override
-        public void markParked(String id, String leaseToken, Instant expiresAt) {
-            call("markParked", () -> {
-                delegate.markParked(id, leaseToken, expiresAt);
-                return null;
-            });
+        public boolean markParked(String id, String leaseToken, Instant expiresAt) {
+            return call("markParked", () -> delegate.markParked(id, leaseToken, expiresAt));
         }
 
         @Override

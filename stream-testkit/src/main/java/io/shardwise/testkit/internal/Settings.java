@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads the launchers' settings: a system property first, then the environment variable of the same meaning.
@@ -31,15 +32,23 @@ public final class Settings {
 
     /** The base cache directory. */
     public static Path cacheDir() {
-        Optional<String> configured = CACHE_DIR.value();
+        return cacheDir(System::getProperty, System::getenv);
+    }
+
+    /**
+     * {@link #cacheDir()} reading system properties and environment variables through the given lookups (each
+     * returns null for an unset name), so that every branch can be tested whatever the machine's environment.
+     */
+    static Path cacheDir(UnaryOperator<String> properties, UnaryOperator<String> environment) {
+        Optional<String> configured = CACHE_DIR.value(properties, environment);
         if (configured.isPresent()) {
             return Paths.get(configured.get());
         }
-        String xdg = System.getenv("XDG_CACHE_HOME");
+        String xdg = environment.apply("XDG_CACHE_HOME");
         if (xdg != null && !xdg.isBlank()) {
             return Paths.get(xdg, "shardwise");
         }
-        return Paths.get(System.getProperty("user.home"), ".cache", "shardwise");
+        return Paths.get(properties.apply("user.home"), ".cache", "shardwise");
     }
 
     static boolean isWindows() {
@@ -58,9 +67,13 @@ public final class Settings {
 
         /** The non-blank value, if any. */
         public Optional<String> value() {
-            String v = System.getProperty(property);
+            return value(System::getProperty, System::getenv);
+        }
+
+        Optional<String> value(UnaryOperator<String> properties, UnaryOperator<String> environment) {
+            String v = properties.apply(property);
             if (v == null || v.isBlank()) {
-                v = System.getenv(env);
+                v = environment.apply(env);
             }
             return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
         }

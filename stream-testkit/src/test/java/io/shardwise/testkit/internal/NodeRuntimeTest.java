@@ -8,6 +8,11 @@ import io.shardwise.testkit.LocalEmulators;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
 class NodeRuntimeTest {
 
     private static final String PROPERTY = "shardwise.node";
@@ -40,16 +45,29 @@ class NodeRuntimeTest {
     }
 
     @Test
-    void theCacheDirDefaultsUnderTheUserHome() {
-        if (System.getenv("SHARDWISE_CACHE_DIR") == null && System.getenv("XDG_CACHE_HOME") == null) {
-            assertThat(KinesisMockInstallation.cacheInstallDir())
-                    .isEqualTo(
-                            java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "shardwise", "kinesis-local-0.6.2"));
-        }
+    void theCacheDirIsThePropertyElseTheVariableElseXdgElseUnderTheUserHome() {
+        // Lookups given here, not the machine's: each branch runs wherever the test runs (CI often sets XDG_*).
+        Map<String, String> properties = new HashMap<>(Map.of("user.home", "/home/tester"));
+        Map<String, String> environment = new HashMap<>();
+        Supplier<Path> cacheDir = () -> Settings.cacheDir(properties::get, environment::get);
+
+        assertThat(cacheDir.get()).isEqualTo(Path.of("/home/tester/.cache/shardwise"));
+        environment.put("XDG_CACHE_HOME", " ");
+        assertThat(cacheDir.get()).as("a blank variable is unset").isEqualTo(Path.of("/home/tester/.cache/shardwise"));
+        environment.put("XDG_CACHE_HOME", "/xdg");
+        assertThat(cacheDir.get()).isEqualTo(Path.of("/xdg/shardwise"));
+        environment.put("SHARDWISE_CACHE_DIR", "/from-env");
+        assertThat(cacheDir.get()).isEqualTo(Path.of("/from-env"));
+        properties.put("shardwise.cacheDir", "/from-property");
+        assertThat(cacheDir.get()).isEqualTo(Path.of("/from-property"));
+    }
+
+    @Test
+    void kinesisMockIsInstalledUnderTheCacheDirByVersion() {
         System.setProperty("shardwise.cacheDir", "/tmp/shardwise-cache-test");
         try {
             assertThat(KinesisMockInstallation.cacheInstallDir())
-                    .isEqualTo(java.nio.file.Path.of("/tmp/shardwise-cache-test/kinesis-local-0.6.2"));
+                    .isEqualTo(Path.of("/tmp/shardwise-cache-test/kinesis-local-0.6.2"));
         } finally {
             System.clearProperty("shardwise.cacheDir");
         }
