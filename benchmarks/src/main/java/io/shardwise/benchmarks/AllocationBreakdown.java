@@ -1,5 +1,6 @@
 package io.shardwise.benchmarks;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.shardwise.core.ProcessingConfig;
@@ -9,26 +10,30 @@ import io.shardwise.core.StreamRecord;
 import io.shardwise.kinesis.KinesisBatchHandler;
 import io.shardwise.kinesis.KinesisDecoders;
 import io.shardwise.kinesis.internal.KinesisRecords;
+import io.shardwise.testkit.FakeContext;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Where the handler's extra allocation per record goes, step by step, against the hand-written loop: each step of
- * shardwise's path without dedup run alone over a 1,000-record batch, bytes allocated by the calling thread
- * ({@code com.sun.management.ThreadMXBean}) per record, after a warm-up. Deterministic enough to read without
- * JMH; JIT escape analysis can remove some allocations inside a larger compiled method, so the steps need not add
- * up exactly to the whole.
+ * Where the handler's extra allocation and CPU per record go, step by step, against the hand-written loop: each
+ * step of shardwise's path without dedup run alone over a 1,000-record batch, bytes allocated by the calling thread
+ * ({@code com.sun.management.ThreadMXBean}) and its CPU time per record, after a warm-up. Allocation is
+ * deterministic enough to read without JMH; CPU is the median of several timed rounds, indicative only. A step
+ * run alone is compiled on its own (JIT escape analysis can remove some allocations inside a larger compiled
+ * method, inlining differs), so the steps need not add up exactly to the whole.
  *
  * <p>Uses {@code io.shardwise.kinesis.internal.KinesisRecords}, the adapter's mapping step, directly: a benchmark
  * may look inside; users may not.
  */
 public final class AllocationBreakdown {
 
-    /** One step and its bytes per record. */
-    public record Step(String step, String where, double bytesPerRecord) {
+    /** One step, its bytes and its CPU nanoseconds per record. */
+    public record Step(String step, String where, double bytesPerRecord, double cpuNsPerRecord) {
     }
 
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -43,13 +48,25 @@ public final class AllocationBreakdown {
         RecordDecoder<ByteBuffer, Order> json = KinesisDecoders.json(Order.class);
         ObjectReader reader = KinesisDecoders.defaultObjectMapper().readerFor(Order.class);
         HandWrittenLoop loop = new HandWrittenLoop(order -> { });
+        // Counts down on the system clock, as the Lambda runtime's context does.
+        Context context = FakeContext.withTimeout(Duration.ofHours(1));
         List<Step> out = new ArrayList<>();
         try (KinesisBatchHandler<Order> handler = KinesisBatchHandler.builder(RecordProcessor.<Order>of((r, c) -> { }))
                 .decoder(json).config(ProcessingConfig.builder("alloc").metrics(false).build()).build()) {
             out.add(step("hand-written loop, whole batch", "HandWrittenLoop", records,
                     () -> loop.handleRequest(event)));
-            out.add(step("shardwise without dedup, whole batch (null context)", "KinesisBatchHandler.handleRequest",
-                    records, () -> handler.handleRequest(event, null)));
+            out.add(step("shardwise without dedup, whole batch (null context: no deadline check)",
+                    "KinesisBatchHandler.handleRequest", records, () -> handler.handleRequest(event, null)));
+            out.add(step("shardwise without dedup, whole batch (a Lambda context: the deadline checked per record)",
+                    "KinesisBatchHandler.handleRequest", records, () -> handler.handleRequest(event, context)));
+            out.add(step("the deadline check alone, once per record", "Context.getRemainingTimeInMillis", records,
+                    () -> {
+                        long sum = 0;
+                        for (int i = 0; i < records; i++) {
+                            sum += context.getRemainingTimeInMillis();
+                        }
+                        return sum;
+                    }));
             out.add(step("Jackson from the runtime's byte array (the loop's decode)", "ObjectReader.readValue(byte[])",
                     records, () -> {
                         Object last = null;
@@ -107,7 +124,18 @@ public final class AllocationBreakdown {
                 sink = work.run();
             }
             long a1 = THREADS.getCurrentThreadAllocatedBytes();
-            return new Step(step, where, (a1 - a0) / (double) rounds / records);
+            // CPU: the median of 9 timed rounds of 50 runs each, so that one slow round (a GC, another process)
+            // does not move it.
+            double[] cpu = new double[9];
+            for (int k = 0; k < cpu.length; k++) {
+                long c0 = THREADS.getCurrentThreadCpuTime();
+                for (int i = 0; i < 50; i++) {
+                    sink = work.run();
+                }
+                cpu[k] = (THREADS.getCurrentThreadCpuTime() - c0) / 50.0 / records;
+            }
+            Arrays.sort(cpu);
+            return new Step(step, where, (a1 - a0) / (double) rounds / records, cpu[cpu.length / 2]);
         } catch (Exception e) {
             throw new IllegalStateException(step + " failed", e);
         }

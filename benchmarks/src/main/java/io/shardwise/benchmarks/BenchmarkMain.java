@@ -142,7 +142,8 @@ public final class BenchmarkMain {
         progress.accept("allocation breakdown");
         List<AllocationBreakdown.Step> allocation = AllocationBreakdown.measure(Math.min(settings.records(), 1000),
                 settings.keys(), settings.payload());
-        allocation.forEach(x -> progress.accept(String.format("  %-70s %8.0f B/record", x.step(), x.bytesPerRecord())));
+        allocation.forEach(x -> progress.accept(String.format("  %-70s %8.0f B/record %6.0f ns/record", x.step(),
+                x.bytesPerRecord(), x.cpuNsPerRecord())));
 
         Results results = new Results(settings, new Results.Environment(started,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
