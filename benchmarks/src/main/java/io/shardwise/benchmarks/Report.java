@@ -446,8 +446,8 @@ public final class Report {
                 + "(`AllocationBreakdown`): bytes allocated by the calling thread per record, and its CPU time per "
                 + "record (median of 9 rounds; indicative: a step compiled on its own is not compiled as it is inside "
                 + "the whole, so steps need not add up exactly to the whole). The difference between the two whole-"
-                + "batch rows is what watching the invocation's deadline costs: one clock read per record, which the "
-                + "engine cannot skip without risking starting a record it cannot finish.\n\n");
+                + "batch rows is what watching the invocation's deadline costs as the engine does it today: one "
+                + "`getRemainingTimeInMillis()`, a clock read, per record.\n\n");
         b.append("| step | code | bytes/record | CPU ns/record |\n|---|---|---|---|\n");
         for (AllocationBreakdown.Step x : r.allocation()) {
             b.append(String.format(Locale.ROOT, "| %s | `%s` | %,.0f | %,.0f |%n", x.step(), x.where(),
