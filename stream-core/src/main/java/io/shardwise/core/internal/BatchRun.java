@@ -1,0 +1,119 @@
+package io.shardwise.core.internal;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.shardwise.core.FailureMode;
+import io.shardwise.core.ProcessingConfig;
+import io.shardwise.core.RecordDecoder;
+import io.shardwise.core.RecordProcessor;
+import io.shardwise.core.StreamProcessingException;
+import io.shardwise.core.dedup.DedupMode;
+import io.shardwise.core.dedup.DedupStore;
+import io.shardwise.core.dedup.DedupStore.Watermark;
+import io.shardwise.core.sink.FailureSink;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Everything about one invocation's batch that the phases share: the configured parts, the slots, what the
+ * prefetch read, and the batch-wide stop flags. The maps filled by {@link Prefetch} are read-only once the lanes
+ * run; {@link #stop}, {@link #fatal} and {@link #dedupCalls} are the only state lanes share, and they are atomic.
+ */
+final class BatchRun<R, T> {
+    /** Lease length when there is no Lambda context to bound it (tests, local runs). */
+    private static final Duration DEFAULT_LEASE = Duration.ofMinutes(15);
+
+    final RecordProcessor<T> processor;
+    final RecordDecoder<R, T> decoder;
+    final ProcessingConfig config;
+    final DedupStore store;
+    final FailureSink sink;
+    final BatchReporter reporter;
+    final Context context;
+    final List<Slot<R, T>> slots;
+    final AtomicBoolean stop = new AtomicBoolean();
+    final AtomicInteger dedupCalls = new AtomicInteger();
+    final Map<String, DedupStore.Entry> known = new HashMap<>();
+    final Map<String, Watermark> watermarks = new HashMap<>();
+    /** For watermark mode: failure entries of the first unfinished record of each scope. */
+    final Map<String, DedupStore.Entry> failureEntries = new HashMap<>();
+    final AtomicReference<RuntimeException> fatal = new AtomicReference<>();
+    final boolean keyParallel;
+    final long marginMillis;
+    final boolean isolate;
+    final DedupMode mode;
+
+    BatchRun(RecordProcessor<T> processor, RecordDecoder<R, T> decoder, ProcessingConfig config, DedupStore store,
+             FailureSink sink, BatchReporter reporter, Context context, List<Slot<R, T>> slots) {
+        this.processor = processor;
+        this.decoder = decoder;
+        this.config = config;
+        this.store = store;
+        this.sink = sink;
+        this.reporter = reporter;
+        this.context = context;
+        this.slots = slots;
+        this.keyParallel = config.maxConcurrency() > 1;
+        this.marginMillis = config.deadlineMargin().toMillis();
+        this.isolate = config.failureMode() == FailureMode.ISOLATE_PARTITION_KEY;
+        this.mode = store == null ? null : config.dedupMode();
+    }
+
+    boolean outOfTime() {
+        return context != null && context.getRemainingTimeInMillis() <= marginMillis;
+    }
+
+    /** Whether nothing more may start for this record's key: the batch stopped, or (isolate) its key failed. */
+    boolean blocked(Slot<R, T> s, LaneState<R, T> state) {
+        return stop.get() || (isolate && state.failedKeys.contains(s.laneKey()));
+    }
+
+    /** A record of this lane is not done: stop the batch, or (isolate) its partition key. */
+    void laneFailure(Slot<R, T> s, LaneState<R, T> state) {
+        if (isolate) {
+            state.failedKeys.add(s.laneKey());
+        } else {
+            stop.set(true);
+        }
+    }
+
+    Instant leaseUntil(Instant now) {
+        if (context == null) {
+            return now.plus(DEFAULT_LEASE);
+        }
+        return now.plusMillis(Math.max(1, context.getRemainingTimeInMillis()));
+    }
+
+    Instant expiresAt(Instant now) {
+        return now.plus(config.recordTtl());
+    }
+
+    Instant now() {
+        return config.clock().instant();
+    }
+
+    /** Runs one dedup-store call; any failure of it is batch-fatal, with a message naming the call and the fix. */
+    <X> X storeCall(StoreOp<X> op, String what) {
+        dedupCalls.incrementAndGet();
+        try {
+            return op.run();
+        } catch (StreamProcessingException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StreamProcessingException("Dedup store failed to " + what + " for consumer "
+                    + config.consumerName() + ": " + e + ". The whole batch fails so that Lambda retries it; "
+                    + "check the dedup table and the function's access to it.", e);
+        }
+    }
+
+    @FunctionalInterface
+    interface StoreOp<X> {
+        X run();
+    }
+}
