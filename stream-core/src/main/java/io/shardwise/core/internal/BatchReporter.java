@@ -48,7 +48,7 @@ final class BatchReporter {
                 oldest = t;
             }
         }
-        long iteratorAgeMs = oldest == null ? -1 : Math.max(0, Duration.between(oldest, now).toMillis());
+        long iteratorAgeMs = oldest == null ? -1 : iteratorAgeMillis(oldest, now);
         Map<Outcome, Long> counts = result.counts();
         if (BATCH_LOG.isInfoEnabled()) {
             ObjectNode line = MAPPER.createObjectNode();
@@ -72,6 +72,18 @@ final class BatchReporter {
         }
         if (config.metrics()) {
             emitMetrics(counts, result.duration(), iteratorAgeMs, dedupCalls);
+        }
+    }
+
+    /**
+     * now − oldest arrival, at least 0; -1 (not reported) when it does not fit a long of milliseconds: an arrival
+     * time no clock gives must not fail the batch report after every effect ran (each retry would repeat them).
+     */
+    static long iteratorAgeMillis(Instant oldest, Instant now) {
+        try {
+            return Math.max(0, Duration.between(oldest, now).toMillis());
+        } catch (ArithmeticException e) {
+            return -1;
         }
     }
 

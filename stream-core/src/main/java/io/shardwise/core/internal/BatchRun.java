@@ -36,8 +36,13 @@ final class BatchRun<R, T> {
     final FailureSink sink;
     final BatchReporter reporter;
     final Context context;
+    /** Input order: outcomes are reported in it. */
     final List<Slot<R, T>> slots;
+    /** Sequence order: records run in it (see {@link BatchValidation#runOrder}). */
+    final List<Slot<R, T>> runOrder;
     final AtomicBoolean stop = new AtomicBoolean();
+    /** Whether any record of the batch has started (the first one always may, see {@link LaneScheduler}). */
+    final AtomicBoolean started = new AtomicBoolean();
     final AtomicInteger dedupCalls = new AtomicInteger();
     final Map<String, DedupStore.Entry> known = new HashMap<>();
     final Map<String, Watermark> watermarks = new HashMap<>();
@@ -59,6 +64,7 @@ final class BatchRun<R, T> {
         this.reporter = reporter;
         this.context = context;
         this.slots = slots;
+        this.runOrder = BatchValidation.runOrder(slots, config.consumerName());
         this.keyParallel = config.maxConcurrency() > 1;
         this.marginMillis = config.deadlineMargin().toMillis();
         this.isolate = config.failureMode() == FailureMode.ISOLATE_PARTITION_KEY;

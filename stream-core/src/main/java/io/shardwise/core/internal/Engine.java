@@ -84,10 +84,11 @@ public final class Engine<R, T> {
         }
         processor.onBatchStart(records);
         BatchRun<R, T> run = new BatchRun<>(processor, decoder, config, store, sink, reporter, context,
-                BatchValidation.slots(records));
+                BatchValidation.slots(records, store == null ? null : config.dedupMode()));
         prepare(run);
         new Prefetch<>(run).read();
-        new LaneScheduler<>(run, handling(run), executor).runAll();
+        FailureHandling<R, T> failures = new FailureHandling<>(run);
+        new LaneScheduler<>(run, handling(run, failures), failures, executor).runAll();
         BatchResult result = ResultBuilder.result(run.slots, Duration.ofNanos(System.nanoTime() - startNanos));
         reporter.report(records, result, run.dedupCalls.get(), config.clock().instant());
         try {
@@ -111,8 +112,7 @@ public final class Engine<R, T> {
         }
     }
 
-    private ModeHandling<R, T> handling(BatchRun<R, T> run) {
-        FailureHandling<R, T> failures = new FailureHandling<>(run);
+    private ModeHandling<R, T> handling(BatchRun<R, T> run, FailureHandling<R, T> failures) {
         if (store == null) {
             return new NoStoreHandling<>(new Decoding<>(run), new ProcessorCall<>(run, failures), failures);
         }

@@ -2,6 +2,8 @@ package io.shardwise.core.internal;
 
 import io.shardwise.core.Outcome;
 import io.shardwise.core.StreamProcessingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,22 +21,26 @@ import java.util.concurrent.Executor;
  */
 final class LaneScheduler<R, T> {
     private final BatchRun<R, T> run;
+    private static final Logger BATCH_LOG = LoggerFactory.getLogger("io.shardwise.batch");
+
     private final ModeHandling<R, T> handling;
+    private final FailureHandling<R, T> failures;
     private final Executor executor;
 
-    LaneScheduler(BatchRun<R, T> run, ModeHandling<R, T> handling, Executor executor) {
+    LaneScheduler(BatchRun<R, T> run, ModeHandling<R, T> handling, FailureHandling<R, T> failures, Executor executor) {
         this.run = run;
         this.handling = handling;
+        this.failures = failures;
         this.executor = executor;
     }
 
     void runAll() {
         if (!run.keyParallel) {
-            runLane(run.slots);
+            runLane(run.runOrder);
             return;
         }
         Map<String, List<Slot<R, T>>> lanes = new LinkedHashMap<>();
-        for (Slot<R, T> s : run.slots) {
+        for (Slot<R, T> s : run.runOrder) {
             lanes.computeIfAbsent(s.laneKey(), k -> new ArrayList<>()).add(s);
         }
         // maxConcurrency workers pull whole lanes from a queue: bounded concurrency, order kept per key.
@@ -76,12 +82,17 @@ final class LaneScheduler<R, T> {
                     s.set(Outcome.NOT_ATTEMPTED, null, 0);
                     continue;
                 }
-                if (run.outOfTime()) {
+                if (run.outOfTime() && !firstOfBatch()) {
                     run.stop.set(true);
                     s.set(Outcome.NOT_ATTEMPTED, null, 0);
                     continue;
                 }
-                handle(s, state);
+                run.started.set(true);
+                if (s.invalid != null) {
+                    parkInvalid(s, state);
+                } else {
+                    handle(s, state);
+                }
                 if (s.outcome == Outcome.FAILED || s.outcome == Outcome.NOT_ATTEMPTED) {
                     run.laneFailure(s, state);
                 }
@@ -104,6 +115,35 @@ final class LaneScheduler<R, T> {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Whether this is the batch's first record to start, which starts even when the time left is already under
+     * the deadline margin: that happens only when the function's timeout is no longer than the margin, and then no
+     * record would ever start, on every delivery, with the shard stalled silently. It runs (its lease, if any, is
+     * bounded by the time left), and a warning says what to change.
+     */
+    private boolean firstOfBatch() {
+        if (!run.started.compareAndSet(false, true)) {
+            return false;
+        }
+        BATCH_LOG.warn("{\"event\":\"deadline_margin\",\"consumer\":\"{}\",\"detail\":\"the invocation had {} ms "
+                + "left when the batch started, no more than the deadlineMargin of {} ms: only the first record is "
+                + "started. Raise the function timeout well above the deadlineMargin, or lower "
+                + "ProcessingConfig.deadlineMargin(...)\"}", run.config.consumerName(),
+                run.context.getRemainingTimeInMillis(), run.marginMillis);
+        return true;
+    }
+
+    /** A record {@link BatchValidation} found unrunnable: parked (not ahead of records still to commit). */
+    private void parkInvalid(Slot<R, T> s, LaneState<R, T> state) {
+        handling.beforeDone(state);
+        if (run.blocked(s, state)) {
+            s.set(Outcome.NOT_ATTEMPTED, null, 0);
+            return;
+        }
+        // The marker, if any, belongs to the record whose position or key this one repeats: leave it alone.
+        failures.parkOrFail(s, s.invalid, 1, null, false, false);
     }
 
     private void handle(Slot<R, T> s, LaneState<R, T> state) {

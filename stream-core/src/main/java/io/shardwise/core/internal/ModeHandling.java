@@ -9,6 +9,10 @@ interface ModeHandling<R, T> {
     /** Runs one record that may start; leaves it with an outcome, or (transactional) staged for the next commit. */
     void handle(Slot<R, T> s, LaneState<R, T> state);
 
+    /** Called before a record is made done out of turn (parked by the scheduler): commit what is staged first. */
+    default void beforeDone(LaneState<R, T> state) {
+    }
+
     /** Writes what the lane still holds (a pending commit, a watermark advance) once its last record ran. */
     default void finishLane(LaneState<R, T> state) {
     }

@@ -30,7 +30,7 @@ final class Prefetch<R, T> {
             run.watermarks.putAll(run.storeCall(() -> run.store.readWatermarks(ids), "read watermarks"));
             // Attempt counts of the first record past each watermark: the only ones that can be retries.
             Map<String, String> firstPending = new LinkedHashMap<>();
-            for (Slot<R, T> s : run.slots) {
+            for (Slot<R, T> s : run.runOrder) {
                 Watermark wm = run.watermarks.get(s.watermarkId);
                 if (wm == null || s.position().compareTo(wm) > 0) {
                     firstPending.putIfAbsent(s.watermarkId, s.id);

@@ -41,6 +41,11 @@ final class ProcessorCall<R, T> {
         Throwable failure = null;
         try {
             run.processor.process(s.decoded, rc);
+        } catch (StackOverflowError e) {
+            // The stack has unwound: the thread and the JVM are fine. A record that overflows the stack is a
+            // failed attempt like any other (counted, parked when out of attempts), not a crash that would replay
+            // the batch forever. Other VirtualMachineErrors (out of memory, internal errors) leave the JVM unsafe.
+            failure = e;
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {

@@ -18,6 +18,8 @@ final class Slot<R, T> implements Supplier<String> {
     final StreamRecord<R> raw;
     StreamRecord<T> decoded;
     RuntimeException decodeError;
+    /** Set by {@link BatchValidation}: the record cannot be run (parked at its turn). */
+    RuntimeException invalid;
     String dedupKey;
     String id;
     String validation;

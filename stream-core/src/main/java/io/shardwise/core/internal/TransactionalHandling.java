@@ -72,6 +72,11 @@ final class TransactionalHandling<R, T> extends StoreHandling<R, T> {
     }
 
     @Override
+    public void beforeDone(LaneState<R, T> state) {
+        commits.commitPending(state);
+    }
+
+    @Override
     public void finishLane(LaneState<R, T> state) {
         commits.commitPending(state);
     }
