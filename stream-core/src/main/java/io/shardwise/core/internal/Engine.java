@@ -243,7 +243,7 @@ public final class Engine<R, T> {
                 // ProcessingConfig.shardWatermark): with ParallelizationFactor > 1 a shard's records run
                 // in several concurrent batches, and only per-key order holds.
                 s.watermarkId = Hashing.watermarkId(config.consumerName(), s.raw.sourceArn(),
-                        s.raw.shardId(), config.shardWatermark() ? null : nullToEmpty(s.raw.partitionKey()));
+                        s.raw.shardId(), config.shardWatermark() ? null : WatermarkScope.of(s.raw));
                 s.payloadKeyed = !s.dedupKey.equals(s.raw.positionKey());
             }
         }
