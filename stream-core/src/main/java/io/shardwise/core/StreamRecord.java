@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@code data()} returns an independent buffer positioned at zero, so reading it never disturbs another reader.
  *
  * @param payload                the decoded payload (for raw records before decoding, the raw form itself)
- * @param partitionKey           the ordering key: Kinesis partition key (the user record's key after KPL
+ * @param partitionKey           the record's own key: Kinesis partition key (the user record's key after KPL
  *                               de-aggregation) or the DynamoDB item's canonical primary key
  * @param shardId                the shard the record was read from
  * @param sourceArn              the stream ARN ({@code eventSourceARN})
@@ -20,7 +20,17 @@ import java.util.Objects;
  * @param subSequenceNumber      the KPL sub-record index, or {@link #NO_SUB_SEQUENCE} for a plain record
  * @param approximateArrivalTime when the stream accepted the record (may be {@code null} if unknown)
  * @param eventId                Lambda's {@code eventID} ({@code shardId:sequenceNumber} for Kinesis)
+ * @param orderingKey            the key Lambda keeps order by when a shard has several batches in flight
+ *                               (ParallelizationFactor &gt; 1): the <b>outer</b> Kinesis record's partition key,
+ *                               which for a KPL sub-record differs from {@code partitionKey}; equal to
+ *                               {@code partitionKey} for plain Kinesis records and DynamoDB records. {@code null}
+ *                               is taken as {@code partitionKey}
+ * @param explicitHashKey        a KPL user record's explicit hash key (a decimal 128-bit number) as the aggregate
+ *                               carries it, or {@code null} when it has none or the record is not a sub-record
+ *                               (Lambda's Kinesis event does not carry a plain record's explicit hash key)
  * @param <T>                    payload type
+ * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis-parallelization.html">Lambda:
+ *      ParallelizationFactor keeps order per partition key</a>
  */
 public record StreamRecord<T>(
         T payload,
@@ -31,7 +41,9 @@ public record StreamRecord<T>(
         String sequenceNumber,
         long subSequenceNumber,
         Instant approximateArrivalTime,
-        String eventId) {
+        String eventId,
+        String orderingKey,
+        String explicitHashKey) {
 
     /** Marks a record that is not a KPL sub-record. */
     public static final long NO_SUB_SEQUENCE = -1;
@@ -44,12 +56,26 @@ public record StreamRecord<T>(
      */
     public StreamRecord {
         Objects.requireNonNull(sequenceNumber, "sequenceNumber");
+        orderingKey = orderingKey == null ? partitionKey : orderingKey;
         Objects.requireNonNull(shardId, "shardId");
         data = data == null ? EMPTY : ownView(data);
         if (subSequenceNumber < NO_SUB_SEQUENCE) {
             throw new IllegalArgumentException("subSequenceNumber must be >= 0, or NO_SUB_SEQUENCE (-1), was "
                     + subSequenceNumber);
         }
+    }
+
+    /**
+     * A record whose ordering key is its partition key and which has no explicit hash key: a plain Kinesis record
+     * or a DynamoDB record. The signature every release before the ordering key had; kept so callers compile.
+     *
+     * @throws NullPointerException if {@code sequenceNumber} or {@code shardId} is null
+     */
+    public StreamRecord(T payload, ByteBuffer data, String partitionKey, String shardId, String sourceArn,
+                        String sequenceNumber, long subSequenceNumber, Instant approximateArrivalTime,
+                        String eventId) {
+        this(payload, data, partitionKey, shardId, sourceArn, sequenceNumber, subSequenceNumber,
+                approximateArrivalTime, eventId, partitionKey, null);
     }
 
     /**
@@ -102,7 +128,7 @@ public record StreamRecord<T>(
         // and limit, and the constructor would read a moved buffer as a shorter range.
         ByteBuffer view = data.position() == 0 && data.limit() == data.capacity() ? data : data();
         return new StreamRecord<>(newPayload, view, partitionKey, shardId, sourceArn, sequenceNumber,
-                subSequenceNumber, approximateArrivalTime, eventId);
+                subSequenceNumber, approximateArrivalTime, eventId, orderingKey, explicitHashKey);
     }
 
     /** Short description for logs and error messages: shard, sequence number, sub-sequence. Never the payload. */

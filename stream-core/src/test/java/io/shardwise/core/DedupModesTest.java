@@ -251,4 +251,60 @@ class DedupModesTest {
         assertThat(outcomes(r)).containsExactly(Outcome.FAILED, Outcome.NOT_ATTEMPTED);
         assertThat(sink.parked).isEmpty();
     }
+
+    /**
+     * Issue 20 item 11: staging more writes than one transaction holds can never succeed, so it is non-retryable and
+     * parked at once, on its first attempt; none of its writes commit, the records after it go on.
+     */
+    @Test
+    void aRecordStagingMoreWritesThanATransactionHoldsIsParkedAtOnce() {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        store.declareKeySchema("totals", "pk");
+        RecordingSink sink = new RecordingSink();
+        BatchProcessor<String, String> bp = BatchProcessor.create(stagingPerRecord(100, false),
+                config(store, DedupMode.TRANSACTIONAL).failureSink(sink).build());
+
+        BatchResult r = bp.process(List.of(record(0, "k", "big"), record(1, "k", "small")), null);
+
+        assertThat(outcomes(r)).containsExactly(Outcome.PARKED, Outcome.PROCESSED);
+        assertThat(r.outcomes().get(0).error()).isInstanceOf(NonRetryableException.class)
+                .hasMessageContaining("at most 99");
+        assertThat(sink.parked).singleElement().satisfies(p -> assertThat(p.attempts()).isEqualTo(1));
+        assertThat(committedItemKeys(store)).containsExactly("small-0");
+    }
+
+    /** Swallowing the refusal does not commit the first 99 writes of a record that meant to stage 100. */
+    @Test
+    void aRecordThatSwallowsTheRefusalIsStillParkedWithNoneOfItsWrites() {
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        store.declareKeySchema("totals", "pk");
+        RecordingSink sink = new RecordingSink();
+        BatchProcessor<String, String> bp = BatchProcessor.create(stagingPerRecord(100, true),
+                config(store, DedupMode.TRANSACTIONAL).failureSink(sink).build());
+
+        BatchResult r = bp.process(List.of(record(0, "k", "big")), null);
+
+        assertThat(outcomes(r)).containsExactly(Outcome.PARKED);
+        assertThat(sink.parked).hasSize(1);
+        assertThat(committedItemKeys(store)).isEmpty();
+    }
+
+    /** Stages {@code n} counter updates for the record "big" and one for any other; may swallow the refusal. */
+    private static RecordProcessor<String> stagingPerRecord(int n, boolean swallow) {
+        return RecordProcessor.of((rec, ctx) -> {
+            int count = rec.payload().equals("big") ? n : 1;
+            for (int i = 0; i < count; i++) {
+                try {
+                    ctx.transaction().update(Update.builder().tableName("totals")
+                            .key(Map.of("pk", AttributeValue.fromS(rec.payload() + "-" + i)))
+                            .updateExpression("ADD n :one")
+                            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build());
+                } catch (NonRetryableException e) {
+                    if (!swallow) {
+                        throw e;
+                    }
+                }
+            }
+        });
+    }
 }

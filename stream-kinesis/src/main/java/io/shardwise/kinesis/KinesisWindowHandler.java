@@ -72,7 +72,9 @@ import java.util.function.Function;
  *       and is reported in {@code batchItemFailures}.</li>
  *   <li>Returns the state <em>of the records that are done</em>, beside {@code batchItemFailures}: Lambda
  *       redelivers from the failed record with that state, so every record is folded once per successful
- *       delivery.</li>
+ *       delivery. For a KPL aggregate that is done only in part (a user record failed, or the deadline stopped
+ *       inside it) that is the state before the aggregate, since the response names the outer record and
+ *       Lambda redelivers all of its user records.</li>
  *   <li>On the window's last invocation ({@code isFinalInvokeForWindow}, or {@code isWindowTerminatedEarly}
  *       because Lambda ended it early), calls {@link Aggregator#onWindowEnd} with the final state, then returns an
  *       empty state (Lambda drops it). If a record of that invocation is not done, or {@code onWindowEnd} throws,
@@ -219,13 +221,14 @@ public final class KinesisWindowHandler<T, S>
             throw new StreamProcessingException(aggregator.getClass().getName() + ".initialState returned null for "
                     + window.describe() + "; return an empty state instead");
         }
-        Fold fold = new Fold(state);
+        Fold fold = new Fold(state, window.describe());
         BatchResult result = fold(fold, records, context);
         if (window.ends()) {
             endWindow(window, fold.state, result);
             return new TimeWindowEventResponse(new LinkedHashMap<>(), new ArrayList<>());
         }
-        return new TimeWindowEventResponse(codec.write(fold.state, window.describe()), failures(result));
+        List<TimeWindowEventResponse.BatchItemFailure> failures = failures(result);
+        return new TimeWindowEventResponse(fold.stateToReturn(failures), failures);
     }
 
     private BatchResult fold(Fold fold, List<StreamRecord<ByteBuffer>> records, Context context) {
@@ -312,17 +315,57 @@ public final class KinesisWindowHandler<T, S>
         return new StreamProcessingException("Malformed Kinesis tumbling-window event: " + detail + ".");
     }
 
-    /** The engine-facing processor of one invocation: folds records into its own state, in order. */
+    /**
+     * The engine-facing processor of one invocation: folds records into its own state, in order.
+     *
+     * <p>The response can only name an aggregate's outer record, so Lambda redelivers all its user records, and the
+     * returned state must be the one before the aggregate when one of its user records is not done (failed, or
+     * not started before the deadline): otherwise the user records folded before it fold again. Hence a snapshot,
+     * serialized (folds may change the state in place), when the first user record of an aggregate is folded.
+     */
     private final class Fold extends RecordProcessor<T> {
-        // Written by the engine's single lane (maxConcurrency is 1), read after process() returns.
+        // All fields: written by the engine's single lane (maxConcurrency is 1), read after process() returns.
         private S state;
+        private final String where;
+        /** The outer sequence number of the aggregate being folded, or null. */
+        private String aggregate;
+        /** Lambda's state map as of just before {@link #aggregate}'s first folded user record. */
+        private Map<String, String> beforeAggregate;
+        /** Why that snapshot could not be taken (thrown only if it is needed). */
+        private StreamProcessingException snapshotError;
 
-        Fold(S initial) {
+        Fold(S initial, String where) {
             this.state = initial;
+            this.where = where;
+        }
+
+        /** The state to hand back with {@code failures}: the state of the outer records that are done. */
+        Map<String, String> stateToReturn(List<TimeWindowEventResponse.BatchItemFailure> failures) {
+            boolean aggregateNotDone = aggregate != null && !failures.isEmpty()
+                    && aggregate.equals(failures.get(0).getItemIdentifier());
+            if (!aggregateNotDone) {
+                return codec.write(state, where);
+            }
+            if (snapshotError != null) {
+                throw snapshotError;
+            }
+            return beforeAggregate;
         }
 
         @Override
         public void process(StreamRecord<T> record, RecordContext context) throws Exception {
+            if (!record.isSubRecord()) {
+                aggregate = null;
+            } else if (!record.sequenceNumber().equals(aggregate)) {
+                aggregate = record.sequenceNumber();
+                try {
+                    beforeAggregate = codec.write(state, where);
+                    snapshotError = null;
+                } catch (StreamProcessingException e) {
+                    beforeAggregate = null;
+                    snapshotError = e; // the same error the final write would raise: the invocation fails then
+                }
+            }
             S next = aggregator.fold(state, record);
             if (next == null) {
                 throw new IllegalStateException(aggregator.getClass().getName() + ".fold returned null for "

@@ -159,21 +159,7 @@ class KinesisWindowHandlerTest {
     @Test
     void runningOutOfTimeReturnsTheStateOfTheRecordsStarted() {
         MutableClock clock = new MutableClock(Instant.parse("2024-01-01T00:00:00Z"));
-        KinesisWindowHandler<Order, Totals> slow = KinesisWindowHandler.builder(
-                        new KinesisWindowHandler.Aggregator<Order, Totals>() {
-                            @Override
-                            public Totals initialState(KinesisWindowHandler.Window window) {
-                                return Totals.EMPTY;
-                            }
-
-                            @Override
-                            public Totals fold(Totals state, StreamRecord<Order> record) {
-                                clock.advance(java.time.Duration.ofSeconds(4));
-                                return state.plus(record.payload());
-                            }
-                        }, Totals.class)
-                .decoder(KinesisDecoders.json(Order.class))
-                .config(ProcessingConfig.builder("window-test").metrics(false).build()).build();
+        KinesisWindowHandler<Order, Totals> slow = slowHandler(clock);
         List<KinesisEvent.KinesisEventRecord> batch = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             batch.add(order(i, "c" + i, "o-" + i, "ok"));
@@ -187,6 +173,24 @@ class KinesisWindowHandlerTest {
                 .extracting(TimeWindowEventResponse.BatchItemFailure::getItemIdentifier).containsExactly(seq(3));
         assertThat(response.getState().get("shardwise.state"))
                 .isEqualTo("{\"count\":3,\"amountByCustomer\":{\"c0\":10,\"c1\":10,\"c2\":10}}");
+    }
+
+    /** A handler whose every fold takes 4 s of {@code clock}. */
+    private static KinesisWindowHandler<Order, Totals> slowHandler(MutableClock clock) {
+        return KinesisWindowHandler.builder(new KinesisWindowHandler.Aggregator<Order, Totals>() {
+                    @Override
+                    public Totals initialState(KinesisWindowHandler.Window window) {
+                        return Totals.EMPTY;
+                    }
+
+                    @Override
+                    public Totals fold(Totals state, StreamRecord<Order> record) {
+                        clock.advance(java.time.Duration.ofSeconds(4));
+                        return state.plus(record.payload());
+                    }
+                }, Totals.class)
+                .decoder(KinesisDecoders.json(Order.class))
+                .config(ProcessingConfig.builder("window-test").metrics(false).build()).build();
     }
 
     /** A clock tests move by hand. */
@@ -238,6 +242,84 @@ class KinesisWindowHandlerTest {
         assertThat(aggregator.folded).containsExactly("o-1", "o-2", "o-3");
         assertThat(response.getState().get("shardwise.state"))
                 .isEqualTo("{\"count\":3,\"amountByCustomer\":{\"alice\":20,\"bob\":10}}");
+    }
+
+    /**
+     * Issue 20 item 4: the response can only name the outer record of an aggregate, so Lambda redelivers all of it;
+     * the state returned must not already hold the sub-records folded before the failed one.
+     */
+    @Test
+    void aFailedSubRecordReturnsTheStateAsOfTheLastWholeOuterRecord() {
+        aggregator.failing.add("o-4");
+        List<KinesisEvent.KinesisEventRecord> batch = List.of(order(0, "carol", "o-1", "ok"), aggregateOf(1,
+                new String[]{"alice", "o-2"}, new String[]{"bob", "o-3"}, new String[]{"alice", "o-4"}));
+
+        TimeWindowEventResponse first = handler.handleRequest(windowEvent(batch, Map.of(), false),
+                FakeContext.create());
+
+        assertThat(first.getBatchItemFailures()).extracting(TimeWindowEventResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(seq(1));
+        assertThat(first.getState().get("shardwise.state"))
+                .isEqualTo("{\"count\":1,\"amountByCustomer\":{\"carol\":10}}");
+
+        aggregator.failing.clear();
+        TimeWindowEventResponse second = handler.handleRequest(windowEvent(batch.subList(1, 2), first.getState(),
+                true), FakeContext.create());
+
+        assertThat(second.getBatchItemFailures()).isEmpty();
+        assertThat(aggregator.folded).containsExactly("o-1", "o-2", "o-3", "o-4!", "o-2", "o-3", "o-4");
+        assertThat(aggregator.ends).singleElement().asString()
+                .endsWith("Totals[count=4, amountByCustomer={carol=10, alice=20, bob=10}]");
+    }
+
+    @Test
+    void aStateChangedInPlaceIsStillReturnedAsOfTheLastWholeOuterRecord() {
+        KinesisWindowHandler<Order, Map<String, Long>> counting = KinesisWindowHandler.builder(
+                        new KinesisWindowHandler.Aggregator<Order, Map<String, Long>>() {
+                            @Override
+                            public Map<String, Long> initialState(KinesisWindowHandler.Window window) {
+                                return new LinkedHashMap<>();
+                            }
+
+                            @Override
+                            public Map<String, Long> fold(Map<String, Long> counts, StreamRecord<Order> record) {
+                                if ("fail".equals(record.payload().action())) {
+                                    throw new IllegalStateException("not now");
+                                }
+                                counts.merge(record.payload().customer(), 1L, Long::sum); // in place
+                                return counts;
+                            }
+                        }, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() {
+                        })
+                .decoder(KinesisDecoders.json(Order.class))
+                .config(ProcessingConfig.builder("window-test").metrics(false).build()).build();
+        List<KplEncoder.UserRecord> users = List.of(
+                KplEncoder.UserRecord.of("alice", KinesisBatchHandlerTest.json("o-2", "alice", "ok")),
+                KplEncoder.UserRecord.of("alice", KinesisBatchHandlerTest.json("o-3", "alice", "fail")));
+
+        TimeWindowEventResponse response = counting.handleRequest(windowEvent(List.of(order(0, "alice", "o-1",
+                "ok"), record(1, "outer", KplEncoder.aggregate(users))), Map.of(), false), FakeContext.create());
+
+        assertThat(response.getBatchItemFailures())
+                .extracting(TimeWindowEventResponse.BatchItemFailure::getItemIdentifier).containsExactly(seq(1));
+        assertThat(response.getState().get("shardwise.state")).isEqualTo("{\"alice\":1}");
+    }
+
+    @Test
+    void theDeadlineInsideAnAggregateReturnsTheStateAsOfTheLastWholeOuterRecord() {
+        MutableClock clock = new MutableClock(Instant.parse("2024-01-01T00:00:00Z"));
+        KinesisWindowHandler<Order, Totals> slow = slowHandler(clock);
+        List<KinesisEvent.KinesisEventRecord> batch = List.of(order(0, "carol", "o-1", "ok"), aggregateOf(1,
+                new String[]{"alice", "o-2"}, new String[]{"bob", "o-3"}, new String[]{"alice", "o-4"}));
+
+        // 10 s left, 1 s margin, 4 s per record: o-1 and o-2 start, o-3 would not finish.
+        TimeWindowEventResponse response = slow.handleRequest(windowEvent(batch, Map.of(), false),
+                FakeContext.of("f", clock, java.time.Duration.ofSeconds(10)));
+
+        assertThat(response.getBatchItemFailures())
+                .extracting(TimeWindowEventResponse.BatchItemFailure::getItemIdentifier).containsExactly(seq(1));
+        assertThat(response.getState().get("shardwise.state"))
+                .isEqualTo("{\"count\":1,\"amountByCustomer\":{\"carol\":10}}");
     }
 
     @Test

@@ -109,6 +109,27 @@ class KplDeaggregationTest {
     }
 
     @Test
+    void subRecordsCarryTheirExplicitHashKeyAndTheOuterPartitionKeyAsOrderingKey() {
+        // Issue 20 items 1 and 17: the aggregate carries each user record's explicit hash key, and Lambda orders by
+        // the outer key, so both must reach the record.
+        byte[] agg = aggregate(List.of(
+                new UserRecord("alice", "170141183460469231731687303715884105728", bytes("1")),
+                new UserRecord("bob", null, bytes("2"))));
+
+        List<StreamRecord<ByteBuffer>> records = map(record(0, "plain-key", "P"), record(1, "outer-key", agg));
+
+        assertThat(records).extracting(StreamRecord::partitionKey).containsExactly("plain-key", "alice", "bob");
+        assertThat(records).extracting(StreamRecord::orderingKey)
+                .containsExactly("plain-key", "outer-key", "outer-key");
+        assertThat(records).extracting(StreamRecord::explicitHashKey)
+                .containsExactly(null, "170141183460469231731687303715884105728", null);
+        assertThat(records.get(1).withPayload("decoded")).satisfies(d -> {
+            assertThat(d.orderingKey()).isEqualTo("outer-key");
+            assertThat(d.explicitHashKey()).isEqualTo("170141183460469231731687303715884105728");
+        });
+    }
+
+    @Test
     void fieldsInAnyOrderAndUnknownFieldsAreAccepted() throws Exception {
         // Records first, tables last, an unknown varint field 9 and an unknown length-delimited field 10 around.
         byte[] rec = write(o -> {

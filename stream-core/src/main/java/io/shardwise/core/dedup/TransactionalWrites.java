@@ -12,7 +12,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *
  * <p>Staged writes are discarded if the record fails or turns out to be a duplicate. A record's writes are never
  * split across transactions; one record may stage at most 99 items (a transaction holds 100, one is the
- * marker), and no two records of a batch may write the same item (a DynamoDB rule for one transaction; records
+ * marker: the 100th {@link #add} throws {@link io.shardwise.core.NonRetryableException} and the record is parked,
+ * with none of its writes committed), and no two records of a batch may write the same item (a DynamoDB rule for one transaction; records
  * of the same item are then committed in separate transactions automatically).
  * Not thread-safe: use it from the thread running {@code process}.
  */

@@ -44,11 +44,11 @@ final class KeyDerivation<R, T> {
     }
 
     /**
-     * The key a per-key watermark is kept under. Per partition key unless the user declared a shard-wide watermark
-     * safe (see ProcessingConfig.shardWatermark): with ParallelizationFactor > 1 a shard's records run in several
-     * concurrent batches, and Lambda keeps order only per key.
+     * The key a per-key watermark is kept under, unless the user declared a shard-wide watermark safe (see
+     * ProcessingConfig.shardWatermark): with ParallelizationFactor > 1 a shard's records run in several concurrent
+     * batches, and Lambda keeps order only per key. The scope's contract is {@link WatermarkScope}'s.
      */
     static String watermarkScope(StreamRecord<?> record) {
-        return record.partitionKey() == null ? "" : record.partitionKey();
+        return WatermarkScope.of(record);
     }
 }

@@ -17,8 +17,11 @@ import java.util.List;
  * {@code eventSourceARN} → source ARN, {@code kinesis.sequenceNumber} → sequence number,
  * {@code kinesis.approximateArrivalTimestamp} → arrival time, {@code eventID} → event id.
  *
- * <p>A KPL aggregate becomes one record per user record, each with its own partition key and data and
- * {@code subSequenceNumber} = its index, and the outer sequence number (the only one Lambda can checkpoint). An
+ * <p>A KPL aggregate becomes one record per user record, each with its own partition key, explicit hash key (null
+ * when the user record has none) and data, {@code subSequenceNumber} = its index, the outer sequence number (the
+ * only one Lambda can checkpoint) and the outer partition key as {@link StreamRecord#orderingKey()} (the only key
+ * Lambda keeps order by). A plain record's ordering key is its partition key and it has no explicit hash key
+ * (Lambda's event does not carry one). An
  * aggregate that does not parse stays one record with {@link StreamRecord#NO_SUB_SEQUENCE}: {@link KplAwareDecoder}
  * then fails its decoding with the precise reason, so the engine parks it whole. Nothing is dropped here.
  *
@@ -84,8 +87,9 @@ public final class KinesisRecords {
                 if (users != null) {
                     for (int sub = 0; sub < users.size(); sub++) {
                         KplAggregate.UserRecord u = users.get(sub);
+                        // The outer key is what Lambda orders by under ParallelizationFactor > 1.
                         out.add(new StreamRecord<>(u.data(), u.data(), u.partitionKey(), shardId, sourceArn,
-                                sequenceNumber, sub, arrival, eventId));
+                                sequenceNumber, sub, arrival, eventId, partitionKey, u.explicitHashKey()));
                     }
                     continue;
                 }
