@@ -563,14 +563,60 @@ public final class DynamoDbDedupStore implements DedupStore {
                         Map.of(":token", s(token)));
                 return new Claimed(token, 0);
             }
-            return new Claimed(token, (int) number(old, ATTEMPTS));
+            int attempts = (int) number(old, ATTEMPTS);
+            if (Status.INPROGRESS.name().equals(string(old, STATUS))) {
+                // We took over a lease that ended: that attempt never finished (timeout, crash). Count it.
+                attempts += countUnfinishedAttempt(id, token);
+            }
+            return new Claimed(token, attempts);
         }
         throw new StreamProcessingException("DynamoDB dedup table '" + tableName + "': claiming dedup record '" + id
                 + "' was rejected, but the item that blocked it could not be read (it kept disappearing). The "
                 + "batch is failed and will be redelivered.");
     }
 
+    /** 1 once the taken-over attempt is counted; 0 if our new lease was already lost again (nothing written). */
+    private int countUnfinishedAttempt(String id, String token) {
+        try {
+            client.updateItem(UpdateItemRequest.builder()
+                    .tableName(tableName)
+                    .key(key(id))
+                    .updateExpression(Expressions.COUNT_UNFINISHED_UPDATE)
+                    .conditionExpression(Expressions.COUNT_UNFINISHED_CONDITION)
+                    .expressionAttributeValues(Map.of(":one", n(1), ":token", s(token)))
+                    .build());
+            return 1;
+        } catch (ConditionalCheckFailedException e) {
+            return 0;
+        } catch (SdkException e) {
+            throw failure("UpdateItem", "counting the unfinished attempt of dedup record '" + id + "'", e);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ transitions
+
+    @Override
+    public boolean release(String id, String leaseToken, Instant expiresAt) {
+        Objects.requireNonNull(leaseToken, "leaseToken");
+        try {
+            client.updateItem(UpdateItemRequest.builder()
+                    .tableName(tableName)
+                    .key(key(id))
+                    .updateExpression(Expressions.RELEASE_UPDATE)
+                    .conditionExpression(Expressions.LEASE_CONDITION)
+                    .expressionAttributeNames(Expressions.STATUS_NAME)
+                    .expressionAttributeValues(Map.of(
+                            ":failed", status(Status.FAILED),
+                            ":inprogress", status(Status.INPROGRESS),
+                            ":token", s(leaseToken)))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw failure("UpdateItem", "releasing the lease on dedup record '" + id + "'", e);
+        }
+    }
 
     @Override
     public boolean complete(String id, String leaseToken, Instant expiresAt) {

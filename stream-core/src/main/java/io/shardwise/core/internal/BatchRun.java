@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,6 +42,10 @@ final class BatchRun<R, T> {
     /** Sequence order: records run in it (see {@link BatchValidation#runOrder}). */
     final List<Slot<R, T>> runOrder;
     final AtomicBoolean stop = new AtomicBoolean();
+    /** Leases this invocation holds (id to token): released if the batch fails as a whole. */
+    final Map<String, String> leases = new ConcurrentHashMap<>();
+    /** A lane's thread was interrupted while a record ran: the caller's thread gets the flag when the batch ends. */
+    final AtomicBoolean interrupted = new AtomicBoolean();
     /** Whether any record of the batch has started (the first one always may, see {@link LaneScheduler}). */
     final AtomicBoolean started = new AtomicBoolean();
     final AtomicInteger dedupCalls = new AtomicInteger();

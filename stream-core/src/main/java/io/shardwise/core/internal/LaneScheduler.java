@@ -34,11 +34,26 @@ final class LaneScheduler<R, T> {
         this.executor = executor;
     }
 
+    /**
+     * Runs every lane and returns once all are done. An interrupt seen in any lane is handed to the calling thread
+     * when this returns or throws (its store calls are done by then), never left on a pool worker, which would
+     * abort the next batch's SDK calls on that worker and hide the interrupt from the caller.
+     */
     void runAll() {
-        if (!run.keyParallel) {
-            runLane(run.runOrder);
-            return;
+        try {
+            if (run.keyParallel) {
+                runLanesInParallel();
+            } else {
+                runLane(run.runOrder);
+            }
+        } finally {
+            if (run.interrupted.get()) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    private void runLanesInParallel() {
         Map<String, List<Slot<R, T>>> lanes = new LinkedHashMap<>();
         for (Slot<R, T> s : run.runOrder) {
             lanes.computeIfAbsent(s.laneKey(), k -> new ArrayList<>()).add(s);
@@ -111,8 +126,7 @@ final class LaneScheduler<R, T> {
             }
         } finally {
             if (state.interrupted) {
-                // The lane's store calls are done: hand the interrupt back to whoever owns this thread.
-                Thread.currentThread().interrupt();
+                run.interrupted.set(true); // set on the caller's thread by runAll
             }
         }
     }

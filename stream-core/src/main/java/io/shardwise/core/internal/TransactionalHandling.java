@@ -19,7 +19,7 @@ final class TransactionalHandling<R, T> extends StoreHandling<R, T> {
 
     TransactionalHandling(BatchRun<R, T> run, FailureHandling<R, T> failures) {
         super(run, failures);
-        this.commits = new TransactionalCommits<>(run, failures);
+        this.commits = new TransactionalCommits<>(run, failures, duplicates);
     }
 
     @Override
