@@ -221,4 +221,53 @@ class BatchRobustnessTest {
         assertThat(p.delivered).containsExactly("r0", "r0", "r1"); // at least once: r0's effect runs again
     }
 
+    // ---- item 8: store calls are bounded by the time left ------------------------------------------------------
+
+    @Test
+    void storeCallsSlowedByThrottlingEndWithAPartialResponseBeforeTheDeadline() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-22T12:00:00Z"));
+        Clock clock = new Clock() {
+            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(ZoneId zone) { return this; }
+            @Override public Instant instant() { return now.get(); }
+        };
+        InMemoryDedupStore delegate = new InMemoryDedupStore(clock);
+        Duration perCall = Duration.ofSeconds(4); // each call spends 4 s in SDK retries under throttling
+        java.util.function.BiFunction<java.util.function.Supplier<Duration>, Boolean, DedupStore> throttled =
+                new java.util.function.BiFunction<>() {
+                    @Override
+                    public DedupStore apply(java.util.function.Supplier<Duration> timeLeft, Boolean bounded) {
+                        return (DedupStore) Proxy.newProxyInstance(DedupStore.class.getClassLoader(),
+                                new Class<?>[] {DedupStore.class}, (proxy, method, args) -> {
+                                    if (method.getName().equals("withCallTimeout")) {
+                                        @SuppressWarnings("unchecked")
+                                        var left = (java.util.function.Supplier<Duration>) args[0];
+                                        return apply(left, true);
+                                    }
+                                    if (bounded && timeLeft.get().compareTo(perCall) < 0) {
+                                        // The SDK's apiCallTimeout fires first.
+                                        now.set(now.get().plus(timeLeft.get()));
+                                        throw new io.shardwise.core.dedup.CallDeadlineException("apiCallTimeout", null);
+                                    }
+                                    now.set(now.get().plus(perCall));
+                                    try {
+                                        return method.invoke(delegate, args);
+                                    } catch (InvocationTargetException e) {
+                                        throw e.getCause();
+                                    }
+                                });
+                    }
+                };
+        ScriptedProcessor p = new ScriptedProcessor();
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, config()
+                .dedupStore(throttled.apply(() -> Duration.ofDays(1), false)).clock(clock).build());
+        FakeContext ctx = FakeContext.of("f", clock, Duration.ofSeconds(10));
+
+        BatchResult r = bp.process(shard(3, 1), ctx);
+
+        assertThat(ctx.getRemainingTimeInMillis()).as("returned before the Lambda timeout").isPositive();
+        assertThat(r.allDone()).isFalse();
+        assertThat(r.response().getBatchItemFailures()).hasSize(1);
+        assertThat(outcomes(r).subList(1, 3)).containsOnly(Outcome.NOT_ATTEMPTED);
+    }
 }

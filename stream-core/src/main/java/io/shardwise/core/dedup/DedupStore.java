@@ -149,6 +149,18 @@ public interface DedupStore {
     }
 
     /**
+     * A view of this store whose every call is bounded by {@code timeLeft} (asked afresh at each call): the
+     * DynamoDB store gives each request that much as its SDK {@code apiCallTimeout} (which covers the SDK's own
+     * retries) and bounds its own backoff pauses by it, and starts no call when it is not positive. A call cut
+     * short throws {@link CallDeadlineException}. The engine takes one view per batch, bounded by the Lambda
+     * context's remaining time, so that throttling never carries a batch past the function timeout. The default
+     * returns this store unbounded (the in-memory store's calls take no time).
+     */
+    default DedupStore withCallTimeout(java.util.function.Supplier<java.time.Duration> timeLeft) {
+        return this;
+    }
+
+    /**
      * Checks once, at handler construction, that the backing table exists with key {@code id} (string) and a
      * TTL on {@code expiration}.
      *

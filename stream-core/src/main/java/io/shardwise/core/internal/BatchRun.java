@@ -64,14 +64,17 @@ final class BatchRun<R, T> {
         this.processor = processor;
         this.decoder = decoder;
         this.config = config;
-        this.store = store;
+        this.marginMillis = config.deadlineMargin().toMillis();
+        // Every store call is bounded by the time left minus half the margin (the rest is for parking, the
+        // response and the report), so that SDK retries under throttling never carry the batch past the timeout.
+        this.store = store == null || context == null ? store : store.withCallTimeout(
+                () -> Duration.ofMillis(context.getRemainingTimeInMillis() - marginMillis / 2));
         this.sink = sink;
         this.reporter = reporter;
         this.context = context;
         this.slots = slots;
         this.runOrder = BatchValidation.runOrder(slots, config.consumerName());
         this.keyParallel = config.maxConcurrency() > 1;
-        this.marginMillis = config.deadlineMargin().toMillis();
         this.isolate = config.failureMode() == FailureMode.ISOLATE_PARTITION_KEY;
         this.mode = store == null ? null : config.dedupMode();
     }

@@ -7,6 +7,7 @@ import io.shardwise.core.ProcessingConfig;
 import io.shardwise.core.RecordDecoder;
 import io.shardwise.core.RecordProcessor;
 import io.shardwise.core.StreamRecord;
+import io.shardwise.core.dedup.CallDeadlineException;
 import io.shardwise.core.dedup.DedupStore;
 import io.shardwise.core.sink.FailureSink;
 import org.slf4j.Logger;
@@ -87,9 +88,10 @@ public final class Engine<R, T> {
                 BatchValidation.slots(records, store == null ? null : config.dedupMode()));
         prepare(run);
         try {
-            new Prefetch<>(run).read();
-            FailureHandling<R, T> failures = new FailureHandling<>(run);
-            new LaneScheduler<>(run, handling(run, failures), failures, executor).runAll();
+            if (prefetch(run)) {
+                FailureHandling<R, T> failures = new FailureHandling<>(run);
+                new LaneScheduler<>(run, handling(run, failures), failures, executor).runAll();
+            }
         } catch (RuntimeException batchFatal) {
             releaseLeases(run, batchFatal);
             throw batchFatal;
@@ -102,6 +104,18 @@ public final class Engine<R, T> {
             BATCH_LOG.warn("onBatchEnd threw; the batch result stands", e);
         }
         return result;
+    }
+
+    /** The batched read; false when it ran out of the invocation's time: then no record starts (all redelivered). */
+    private boolean prefetch(BatchRun<R, T> run) {
+        try {
+            new Prefetch<>(run).read();
+            return true;
+        } catch (CallDeadlineException e) {
+            BATCH_LOG.warn("{\"event\":\"deadline_stop\",\"consumer\":\"{}\",\"detail\":\"{}\"}",
+                    config.consumerName(), e.getMessage());
+            return false;
+        }
     }
 
     /**

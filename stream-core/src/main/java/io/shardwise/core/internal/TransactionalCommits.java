@@ -58,6 +58,7 @@ final class TransactionalCommits<R, T> {
         }
         for (int i = 0; i < results.size(); i++) {
             Slot<R, T> s = state.staged.get(i).slot();
+            s.staged = false;
             DedupStore.CommitResult r = results.get(i);
             switch (r.status()) {
                 case COMMITTED -> {
