@@ -14,16 +14,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.shardwise.core.Records.ARN;
 import static io.shardwise.core.Records.SHARD;
@@ -225,12 +221,7 @@ class BatchRobustnessTest {
 
     @Test
     void storeCallsSlowedByThrottlingEndWithAPartialResponseBeforeTheDeadline() {
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-22T12:00:00Z"));
-        Clock clock = new Clock() {
-            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(ZoneId zone) { return this; }
-            @Override public Instant instant() { return now.get(); }
-        };
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
         InMemoryDedupStore delegate = new InMemoryDedupStore(clock);
         Duration perCall = Duration.ofSeconds(4); // each call spends 4 s in SDK retries under throttling
         java.util.function.BiFunction<java.util.function.Supplier<Duration>, Boolean, DedupStore> throttled =
@@ -246,10 +237,10 @@ class BatchRobustnessTest {
                                     }
                                     if (bounded && timeLeft.get().compareTo(perCall) < 0) {
                                         // The SDK's apiCallTimeout fires first.
-                                        now.set(now.get().plus(timeLeft.get()));
+                                        clock.advance(timeLeft.get());
                                         throw new io.shardwise.core.dedup.CallDeadlineException("apiCallTimeout", null);
                                     }
-                                    now.set(now.get().plus(perCall));
+                                    clock.advance(perCall);
                                     try {
                                         return method.invoke(delegate, args);
                                     } catch (InvocationTargetException e) {
