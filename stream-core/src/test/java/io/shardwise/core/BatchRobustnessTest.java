@@ -2,18 +2,24 @@ package io.shardwise.core;
 
 import ch.qos.logback.classic.Level;
 import io.shardwise.core.dedup.DedupMode;
+import io.shardwise.core.dedup.DedupStore;
 import io.shardwise.core.dedup.InMemoryDedupStore;
+import io.shardwise.core.dedup.MutableClock;
 import io.shardwise.testkit.FakeContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.shardwise.core.Records.ARN;
 import static io.shardwise.core.Records.SHARD;
@@ -151,5 +157,108 @@ class BatchRobustnessTest {
                     .containsExactly(seq(1));
             assertThat(String.join("\n", logs.messages())).contains("out of sequence order").contains(seq(0));
         }
+    }
+
+    // ---- item 7: attempts that never finished count ------------------------------------------------------------
+
+    @Test
+    void aRecordThatHangsEveryAttemptIsParkedOnceItsAttemptsAreUsedUp() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
+        RecordingSink sink = new RecordingSink();
+        List<String> runs = new CopyOnWriteArrayList<>();
+        RecordProcessor<String> hangs = RecordProcessor.of((rec, c) -> {
+            runs.add(rec.payload() + "#" + c.attempt());
+            if (rec.payload().equals("r0")) {
+                throw new CrashRecoveryTest.Crash(); // as a Lambda timeout: the invocation ends mid-record
+            }
+        });
+        BatchProcessor<String, String> bp = BatchProcessor.create(hangs, config().dedupStore(new InMemoryDedupStore(clock))
+                .clock(clock).maxAttempts(2).failureSink(sink).build());
+        List<StreamRecord<String>> batch = shard(2, 1);
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> bp.process(batch, FakeContext.of("f", clock, Duration.ofSeconds(30))))
+                    .isInstanceOf(CrashRecoveryTest.Crash.class);
+            clock.advance(Duration.ofSeconds(31)); // the lease of the timed-out invocation ends
+        }
+        BatchResult third = bp.process(batch, FakeContext.of("f", clock, Duration.ofSeconds(30)));
+        assertThat(outcomes(third)).containsExactly(Outcome.PARKED, Outcome.PROCESSED);
+        assertThat(runs).containsExactly("r0#1", "r0#2", "r1#1");
+        assertThat(sink.parked).singleElement().satisfies(pr -> {
+            assertThat(pr.attempts()).isEqualTo(2);
+            assertThat(pr.errorMessage()).contains("never finished");
+        });
+    }
+
+    // ---- item 9: a batch-fatal store error releases this invocation's leases -----------------------------------
+
+    @Test
+    void aBatchFatalStoreErrorReleasesTheLeasesItHoldsSoTheRedeliveryRunsAtOnce() {
+        InMemoryDedupStore delegate = new InMemoryDedupStore();
+        AtomicBoolean failComplete = new AtomicBoolean(true);
+        DedupStore store = (DedupStore) Proxy.newProxyInstance(DedupStore.class.getClassLoader(),
+                new Class<?>[] {DedupStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("complete") && failComplete.getAndSet(false)) {
+                        throw new IllegalStateException("ProvisionedThroughputExceeded (test)");
+                    }
+                    try {
+                        return method.invoke(delegate, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ScriptedProcessor p = new ScriptedProcessor();
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, config().dedupStore(store).build());
+        List<StreamRecord<String>> batch = shard(2, 1);
+        assertThatThrownBy(() -> bp.process(batch, null)).isInstanceOf(StreamProcessingException.class)
+                .hasMessageContaining("complete");
+
+        BatchResult redelivered = bp.process(batch, null);
+        assertThat(outcomes(redelivered)).containsExactly(Outcome.PROCESSED, Outcome.PROCESSED);
+        assertThat(p.delivered).containsExactly("r0", "r0", "r1"); // at least once: r0's effect runs again
+    }
+
+    // ---- item 8: store calls are bounded by the time left ------------------------------------------------------
+
+    @Test
+    void storeCallsSlowedByThrottlingEndWithAPartialResponseBeforeTheDeadline() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
+        InMemoryDedupStore delegate = new InMemoryDedupStore(clock);
+        Duration perCall = Duration.ofSeconds(4); // each call spends 4 s in SDK retries under throttling
+        java.util.function.BiFunction<java.util.function.Supplier<Duration>, Boolean, DedupStore> throttled =
+                new java.util.function.BiFunction<>() {
+                    @Override
+                    public DedupStore apply(java.util.function.Supplier<Duration> timeLeft, Boolean bounded) {
+                        return (DedupStore) Proxy.newProxyInstance(DedupStore.class.getClassLoader(),
+                                new Class<?>[] {DedupStore.class}, (proxy, method, args) -> {
+                                    if (method.getName().equals("withCallTimeout")) {
+                                        @SuppressWarnings("unchecked")
+                                        var left = (java.util.function.Supplier<Duration>) args[0];
+                                        return apply(left, true);
+                                    }
+                                    if (bounded && timeLeft.get().compareTo(perCall) < 0) {
+                                        // The SDK's apiCallTimeout fires first.
+                                        clock.advance(timeLeft.get());
+                                        throw new io.shardwise.core.dedup.CallDeadlineException("apiCallTimeout", null);
+                                    }
+                                    clock.advance(perCall);
+                                    try {
+                                        return method.invoke(delegate, args);
+                                    } catch (InvocationTargetException e) {
+                                        throw e.getCause();
+                                    }
+                                });
+                    }
+                };
+        ScriptedProcessor p = new ScriptedProcessor();
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, config()
+                .dedupStore(throttled.apply(() -> Duration.ofDays(1), false)).clock(clock).build());
+        FakeContext ctx = FakeContext.of("f", clock, Duration.ofSeconds(10));
+
+        BatchResult r = bp.process(shard(3, 1), ctx);
+
+        assertThat(ctx.getRemainingTimeInMillis()).as("returned before the Lambda timeout").isPositive();
+        assertThat(r.allDone()).isFalse();
+        assertThat(r.response().getBatchItemFailures()).hasSize(1);
+        assertThat(outcomes(r).subList(1, 3)).containsOnly(Outcome.NOT_ATTEMPTED);
     }
 }

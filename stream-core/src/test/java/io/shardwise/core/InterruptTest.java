@@ -148,16 +148,23 @@ class InterruptTest {
 
     @ParameterizedTest
     @EnumSource(DedupMode.class)
-    void onAKeyParallelWorkerTheBookkeepingAlsoCompletesAndTheCallerIsNotInterrupted(DedupMode mode) {
+    void onAKeyParallelWorkerTheBookkeepingCompletesAndTheFlagIsHandedToTheCallerNotLeftOnThePool(DedupMode mode)
+            throws Exception {
         InterruptedOnce p = new InterruptedOnce(Interrupt.THROWN);
         List<StreamRecord<String>> oneKey = new ArrayList<>(shard(3, 1));
-        try (BatchProcessor<String, String> bp = BatchProcessor.create(p, config(mode).maxConcurrency(2).build())) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (BatchProcessor<String, String> bp = BatchProcessor.create(p, config(mode).maxConcurrency(2)
+                .executor(pool).build())) {
             BatchResult r = bp.process(oneKey, null);
 
-            assertThat(Thread.currentThread().isInterrupted()).as("only the worker was interrupted").isFalse();
+            assertThat(Thread.interrupted()).as("the caller sees the interrupt").isTrue(); // (and clears it)
+            assertThat(pool.submit(() -> Thread.currentThread().isInterrupted()).get())
+                    .as("the pool's worker is not left interrupted").isFalse();
             assertThat(outcomes(r)).containsExactly(Outcome.PROCESSED, Outcome.FAILED, Outcome.NOT_ATTEMPTED);
             bp.process(oneKey.subList(1, 3), null);
             assertThat(p.calls).containsExactly("r0#1", "r1#1", "r1#2", "r2#1");
+        } finally {
+            pool.shutdownNow();
         }
     }
 }

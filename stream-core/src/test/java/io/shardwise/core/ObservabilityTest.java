@@ -110,4 +110,40 @@ class ObservabilityTest {
         assertThat(emf.has("BatchDuration")).isTrue();
         assertThat(emf.has("IteratorAge")).isTrue();
     }
+
+    @Test
+    void neitherDecoderNumbersNorKeyValuesReachTheDefaultLogs() throws Exception {
+        String card = "4111111111111111";
+        String key = "customer-7@example.com";
+        RecordDecoder<String, String> decoder = raw -> {
+            if (raw.payload().contains(card)) {
+                // What Jackson says when a JSON number does not fit an int field: it quotes the number.
+                throw new com.fasterxml.jackson.core.JsonParseException(null,
+                        "Numeric value (" + card + ") out of range of int (-2147483648 - 2147483647)");
+            }
+            return raw.payload();
+        };
+        List<StreamRecord<String>> batch = List.of(Records.record(0, key, "{\"amount\":" + card + "}"),
+                Records.record(1, key, "fails"));
+        ScriptedProcessor p = new ScriptedProcessor().failing("fails", 1);
+        BatchProcessor.create(p, decoder, ProcessingConfig.builder("obs").metrics(false)
+                .failureSink(new RecordingSink()).build()).process(batch, null);
+
+        List<JsonNode> lines = lines();
+        assertThat(lines).extracting(l -> l.get("event").asText())
+                .containsExactly("record_parked", "record_failed", "batch");
+        String all = String.join("\n", logs.messages());
+        assertThat(all).doesNotContain(card).doesNotContain(key);
+        // A key is still recognisable across lines (same hash), without its value.
+        assertThat(lines.get(0).get("partitionKeyHash").asText()).isNotBlank()
+                .isEqualTo(lines.get(1).get("partitionKeyHash").asText());
+    }
+
+    @Test
+    void keyValuesAreLoggedOnlyWhenPayloadsAreAskedFor() throws Exception {
+        ScriptedProcessor p = new ScriptedProcessor().failing("visible", 1);
+        BatchProcessor.create(p, ProcessingConfig.builder("obs").metrics(false).logPayloads(true).build())
+                .process(List.of(Records.record(0, "customer-7", "visible")), null);
+        assertThat(lines().get(0).get("partitionKey").asText()).isEqualTo("customer-7");
+    }
 }

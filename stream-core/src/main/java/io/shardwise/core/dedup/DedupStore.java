@@ -81,7 +81,7 @@ public interface DedupStore {
      * The caller now holds the lease.
      *
      * @param leaseToken     pass to {@link #complete}, {@link #recordFailure}, {@link #markParked}
-     * @param failedAttempts failed attempts recorded before this claim
+     * @param failedAttempts attempts before this claim that failed or never finished
      */
     record Claimed(String leaseToken, int failedAttempts) implements ClaimResult {
     }
@@ -149,6 +149,18 @@ public interface DedupStore {
     }
 
     /**
+     * A view of this store whose every call is bounded by {@code timeLeft} (asked afresh at each call): the
+     * DynamoDB store gives each request that much as its SDK {@code apiCallTimeout} (which covers the SDK's own
+     * retries) and bounds its own backoff pauses by it, and starts no call when it is not positive. A call cut
+     * short throws {@link CallDeadlineException}. The engine takes one view per batch, bounded by the Lambda
+     * context's remaining time, so that throttling never carries a batch past the function timeout. The default
+     * returns this store unbounded (the in-memory store's calls take no time).
+     */
+    default DedupStore withCallTimeout(java.util.function.Supplier<java.time.Duration> timeLeft) {
+        return this;
+    }
+
+    /**
      * Checks once, at handler construction, that the backing table exists with key {@code id} (string) and a
      * TTL on {@code expiration}.
      *
@@ -166,8 +178,11 @@ public interface DedupStore {
      * Claims {@code id} for processing, with a lease until {@code leaseUntil}. Succeeds when there is no live
      * item, or it is {@code FAILED}, or it is {@code INPROGRESS} with a lease that has ended. Sets
      * {@code status=INPROGRESS}, a fresh lease token, {@code in_progress_expiration=leaseUntil},
-     * {@code expiration=expiresAt}, {@code validation} (when non-null), and keeps {@code attempts}. One
-     * conditional write; on rejection the existing item is returned from the same call.
+     * {@code expiration=expiresAt}, {@code validation} (when non-null), and keeps {@code attempts} — plus one when
+     * it takes over an {@code INPROGRESS} item whose lease ended: that attempt never finished (a Lambda timeout or a
+     * crash ends an invocation without a failure write), and a record that hangs every time must use up its retry
+     * budget like any other. One conditional write (a second, {@code ADD attempts :one} conditional on the new
+     * lease token, only on such a takeover); on rejection the existing item is returned from the same call.
      *
      * <p>Exact DynamoDB condition: {@code attribute_not_exists(id) OR expiration < :now_s OR #status = :failed OR
      * (#status = :inprogress AND in_progress_expiration < :now_ms)}.
@@ -195,6 +210,19 @@ public interface DedupStore {
      * @return the number of failed attempts now recorded, or -1 if the item was done or the lease lost
      */
     int recordFailure(String id, String leaseToken, Instant expiresAt);
+
+    /**
+     * Gives up a lease without counting an attempt: {@code status=FAILED}, lease removed, {@code attempts} kept;
+     * conditional on holding the lease ({@code #status = :inprogress AND lease_token = :token}). The engine calls it
+     * for the leases it holds when the whole batch fails (the dedup store failed mid-batch), so that the
+     * redelivery can run those records at once instead of waiting for the leases to end. The default counts an
+     * attempt ({@link #recordFailure}); both stores of this library override it.
+     *
+     * @return false if the lease was no longer held
+     */
+    default boolean release(String id, String leaseToken, Instant expiresAt) {
+        return recordFailure(id, leaseToken, expiresAt) >= 0;
+    }
 
     /**
      * Marks {@code id} {@code PARKED} (done: the record is in the failure sink) with TTL {@code expiresAt}.

@@ -5,6 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -34,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,6 +57,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 import static io.shardwise.core.dedup.Expressions.ATTEMPTS;
 import static io.shardwise.core.dedup.Expressions.EXPIRATION;
@@ -124,8 +128,11 @@ public final class DynamoDbDedupStore implements DedupStore {
     private final String sortKey;
     private final Clock clock;
     private final Backoff backoff;
+    private final Backoff.Sleeper sleeper;
+    /** The time left for each call (see {@link #withCallTimeout}); null when unbounded. */
+    private final Supplier<Duration> timeLeft;
     /** Key attribute names by table, from DescribeTable; an empty list means "unknown" (DescribeTable failed). */
-    private final Map<String, List<String>> keySchemas = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> keySchemas;
     private final TransactionalCommitter committer;
     private final Map<String, String> projectionNames;
     private final Map<String, String> watermarkProjectionNames;
@@ -143,6 +150,9 @@ public final class DynamoDbDedupStore implements DedupStore {
         this.sortKey = b.sortKey;
         this.clock = b.clock;
         this.backoff = Backoff.standard(b.sleeper);
+        this.sleeper = b.sleeper;
+        this.timeLeft = null;
+        this.keySchemas = new ConcurrentHashMap<>();
         this.keySchemas.put(tableName, sortKey == null ? List.of(ID) : List.of(ID, sortKey));
         this.committer = new TransactionalCommitter("DynamoDB table '" + tableName + "'", this::execute,
                 this::keyOf, backoff);
@@ -157,6 +167,55 @@ public final class DynamoDbDedupStore implements DedupStore {
         this.markerProjection = Expressions.MARKER_PROJECTION + sk;
         this.watermarkProjection = Expressions.WATERMARK_PROJECTION + sk;
         this.readPool = b.readConcurrency == 1 ? null : readPool(b.readConcurrency - 1, tableName);
+    }
+
+    /** A view of {@code base} bounded by {@code timeLeft}: the same client, table, caches and read pool. */
+    private DynamoDbDedupStore(DynamoDbDedupStore base, Supplier<Duration> timeLeft) {
+        this.client = base.client;
+        this.tableName = base.tableName;
+        this.sortKey = base.sortKey;
+        this.clock = base.clock;
+        this.sleeper = base.sleeper;
+        this.timeLeft = timeLeft;
+        this.backoff = Backoff.standard(pause -> {
+            // A pause that would outlast the time left ends the call now: the invocation must answer first.
+            if (timeLeft.get().compareTo(pause) <= 0) {
+                throw new CallDeadlineException("DynamoDB dedup table '" + tableName + "': no time left in the "
+                        + "invocation to back off and retry; stopping with a partial response", null);
+            }
+            base.sleeper.sleep(pause);
+        });
+        this.keySchemas = base.keySchemas;
+        this.committer = new TransactionalCommitter("DynamoDB table '" + tableName + "'", this::execute,
+                this::keyOf, backoff);
+        this.projectionNames = base.projectionNames;
+        this.watermarkProjectionNames = base.watermarkProjectionNames;
+        this.markerProjection = base.markerProjection;
+        this.watermarkProjection = base.watermarkProjection;
+        this.readPool = base.readPool;
+    }
+
+    /**
+     * A view whose every request carries {@code timeLeft} (asked at each call) as its SDK {@code apiCallTimeout},
+     * which bounds the SDK's own retries too, and whose backoff pauses never outlast it; no call starts when it
+     * is not positive. An SDK call timeout surfaces as {@link CallDeadlineException}. Thread-safe, as this store.
+     */
+    @Override
+    public DedupStore withCallTimeout(Supplier<Duration> timeLeft) {
+        return new DynamoDbDedupStore(this, Objects.requireNonNull(timeLeft, "timeLeft"));
+    }
+
+    /** This call's SDK override: the time left as apiCallTimeout; null (the client's own settings) if unbounded. */
+    private AwsRequestOverrideConfiguration callConfig() {
+        if (timeLeft == null) {
+            return null;
+        }
+        Duration left = timeLeft.get();
+        if (left == null || left.isNegative() || left.isZero()) {
+            throw new CallDeadlineException("DynamoDB dedup table '" + tableName + "': no time left in the "
+                    + "invocation for another dedup call; stopping with a partial response", null);
+        }
+        return AwsRequestOverrideConfiguration.builder().apiCallTimeout(left).build();
     }
 
     private static ExecutorService readPool(int threads, String tableName) {
@@ -482,7 +541,9 @@ public final class DynamoDbDedupStore implements DedupStore {
             BatchGetItemResponse response;
             try {
                 KeysAndAttributes current = request;
-                response = client.batchGetItem(r -> r.requestItems(Map.of(tableName, current)));
+                AwsRequestOverrideConfiguration call = callConfig();
+                response = client.batchGetItem(r -> r.overrideConfiguration(call)
+                        .requestItems(Map.of(tableName, current)));
             } catch (SdkException e) {
                 throw failure("BatchGetItem", purpose, e);
             }
@@ -524,6 +585,7 @@ public final class DynamoDbDedupStore implements DedupStore {
                 values.put(":validation", s(validation));
             }
             UpdateItemRequest request = UpdateItemRequest.builder()
+                    .overrideConfiguration(callConfig())
                     .tableName(tableName)
                     .key(key(id))
                     .updateExpression(validation == null ? Expressions.CLAIM_UPDATE
@@ -563,19 +625,68 @@ public final class DynamoDbDedupStore implements DedupStore {
                         Map.of(":token", s(token)));
                 return new Claimed(token, 0);
             }
-            return new Claimed(token, (int) number(old, ATTEMPTS));
+            int attempts = (int) number(old, ATTEMPTS);
+            if (Status.INPROGRESS.name().equals(string(old, STATUS))) {
+                // We took over a lease that ended: that attempt never finished (timeout, crash). Count it.
+                attempts += countUnfinishedAttempt(id, token);
+            }
+            return new Claimed(token, attempts);
         }
         throw new StreamProcessingException("DynamoDB dedup table '" + tableName + "': claiming dedup record '" + id
                 + "' was rejected, but the item that blocked it could not be read (it kept disappearing). The "
                 + "batch is failed and will be redelivered.");
     }
 
+    /** 1 once the taken-over attempt is counted; 0 if our new lease was already lost again (nothing written). */
+    private int countUnfinishedAttempt(String id, String token) {
+        try {
+            client.updateItem(UpdateItemRequest.builder()
+                    .overrideConfiguration(callConfig())
+                    .tableName(tableName)
+                    .key(key(id))
+                    .updateExpression(Expressions.COUNT_UNFINISHED_UPDATE)
+                    .conditionExpression(Expressions.COUNT_UNFINISHED_CONDITION)
+                    .expressionAttributeValues(Map.of(":one", n(1), ":token", s(token)))
+                    .build());
+            return 1;
+        } catch (ConditionalCheckFailedException e) {
+            return 0;
+        } catch (SdkException e) {
+            throw failure("UpdateItem", "counting the unfinished attempt of dedup record '" + id + "'", e);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ transitions
+
+    @Override
+    public boolean release(String id, String leaseToken, Instant expiresAt) {
+        Objects.requireNonNull(leaseToken, "leaseToken");
+        try {
+            client.updateItem(UpdateItemRequest.builder()
+                    .overrideConfiguration(callConfig())
+                    .tableName(tableName)
+                    .key(key(id))
+                    .updateExpression(Expressions.RELEASE_UPDATE)
+                    .conditionExpression(Expressions.LEASE_CONDITION)
+                    .expressionAttributeNames(Expressions.STATUS_NAME)
+                    .expressionAttributeValues(Map.of(
+                            ":failed", status(Status.FAILED),
+                            ":inprogress", status(Status.INPROGRESS),
+                            ":token", s(leaseToken)))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw failure("UpdateItem", "releasing the lease on dedup record '" + id + "'", e);
+        }
+    }
 
     @Override
     public boolean complete(String id, String leaseToken, Instant expiresAt) {
         Objects.requireNonNull(leaseToken, "leaseToken");
         UpdateItemRequest request = UpdateItemRequest.builder()
+                    .overrideConfiguration(callConfig())
                 .tableName(tableName)
                 .key(key(id))
                 .updateExpression(Expressions.COMPLETE_UPDATE)
@@ -613,6 +724,7 @@ public final class DynamoDbDedupStore implements DedupStore {
             values.put(":parked", status(Status.PARKED));
         }
         UpdateItemRequest request = UpdateItemRequest.builder()
+                    .overrideConfiguration(callConfig())
                 .tableName(tableName)
                 .key(key(id))
                 .updateExpression(Expressions.FAILURE_UPDATE)
@@ -648,6 +760,7 @@ public final class DynamoDbDedupStore implements DedupStore {
         values.put(":parked", status(Status.PARKED));
         values.put(":expiration", n(expiresAt.getEpochSecond()));
         UpdateItemRequest.Builder request = UpdateItemRequest.builder()
+                    .overrideConfiguration(callConfig())
                 .tableName(tableName)
                 .key(key(id))
                 .updateExpression(Expressions.PARK_UPDATE)
@@ -680,8 +793,9 @@ public final class DynamoDbDedupStore implements DedupStore {
                 ? Map.of(":now_s", n(clock.instant().getEpochSecond()))
                 : Map.of(":expected_seq", s(expected.sequenceNumber().toString()),
                 ":expected_sub", n(expected.subSequenceNumber()));
+        AwsRequestOverrideConfiguration call = callConfig();
         try {
-            client.putItem(r -> r.tableName(tableName).item(item)
+            client.putItem(r -> r.overrideConfiguration(call).tableName(tableName).item(item)
                     .conditionExpression(expected == null ? Expressions.WATERMARK_ABSENT_CONDITION
                             : Expressions.WATERMARK_EQUALS_CONDITION)
                     .expressionAttributeValues(values));
@@ -721,8 +835,9 @@ public final class DynamoDbDedupStore implements DedupStore {
     }
 
     private TransactionalCommitter.Attempt execute(List<TransactWriteItem> items) {
+        AwsRequestOverrideConfiguration call = callConfig();
         try {
-            client.transactWriteItems(r -> r.transactItems(items));
+            client.transactWriteItems(r -> r.overrideConfiguration(call).transactItems(items));
             return new TransactionalCommitter.Committed();
         } catch (TransactionCanceledException e) {
             return new TransactionalCommitter.Cancelled(e);
@@ -782,8 +897,10 @@ public final class DynamoDbDedupStore implements DedupStore {
 
     /** The second write after replacing an expired item; losing its condition only means another took over. */
     private void clearDeadItem(String id, String update, String condition, Map<String, AttributeValue> values) {
+        AwsRequestOverrideConfiguration call = callConfig();
         try {
-            client.updateItem(r -> r.tableName(tableName).key(key(id)).updateExpression(update)
+            client.updateItem(r -> r.overrideConfiguration(call).tableName(tableName).key(key(id))
+                    .updateExpression(update)
                     .conditionExpression(condition).expressionAttributeNames(condition.contains("#status")
                             ? Expressions.STATUS_AND_DATA_NAMES : Expressions.DATA_NAME)
                     .expressionAttributeValues(values));
@@ -800,8 +917,10 @@ public final class DynamoDbDedupStore implements DedupStore {
     }
 
     private Map<String, AttributeValue> consistentGet(String id) {
+        AwsRequestOverrideConfiguration call = callConfig();
         try {
-            Map<String, AttributeValue> item = client.getItem(r -> r.tableName(tableName).key(key(id))
+            Map<String, AttributeValue> item = client.getItem(r -> r.overrideConfiguration(call).tableName(tableName)
+                    .key(key(id))
                     .consistentRead(true).projectionExpression(markerProjection)
                     .expressionAttributeNames(projectionNames)).item();
             return item == null || item.isEmpty() ? null : item;
@@ -867,6 +986,11 @@ public final class DynamoDbDedupStore implements DedupStore {
 
     /** An infrastructure failure, as the {@link DedupStore} contract wants it: table, operation, fix. */
     private StreamProcessingException failure(String operation, String purpose, SdkException e) {
+        if (timeLeft != null && e instanceof ApiCallTimeoutException) {
+            return new CallDeadlineException("DynamoDB dedup table '" + tableName + "': " + operation + " (" + purpose
+                    + ") did not finish in the time the invocation had left (" + e.getMessage() + "); stopping with a "
+                    + "partial response", e);
+        }
         String code = e instanceof AwsServiceException ase ? errorCode(ase) : null;
         String fix;
         if (e instanceof ResourceNotFoundException) {

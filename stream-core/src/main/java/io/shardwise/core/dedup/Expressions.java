@@ -54,6 +54,13 @@ final class Expressions {
     static final String FAILURE_UPDATE = "SET #status = :failed, expiration = :expiration ADD attempts :one"
             + " REMOVE lease_token, in_progress_expiration";
 
+    /** Give up a held lease without counting an attempt (condition: {@link #LEASE_CONDITION}). */
+    static final String RELEASE_UPDATE = "SET #status = :failed REMOVE lease_token, in_progress_expiration";
+
+    /** After a claim took over an ended lease: count that attempt, which never finished. */
+    static final String COUNT_UNFINISHED_CONDITION = "lease_token = :token";
+    static final String COUNT_UNFINISHED_UPDATE = "ADD attempts :one";
+
     static final String PARK_UPDATE = "SET #status = :parked, expiration = :expiration"
             + " REMOVE lease_token, in_progress_expiration";
 

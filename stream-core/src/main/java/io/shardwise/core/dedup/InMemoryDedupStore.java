@@ -161,7 +161,12 @@ public class InMemoryDedupStore implements DedupStore {
             if (dead) {
                 requests.record("UpdateItem"); // DynamoDbDedupStore's second write clearing the dead item's history
             }
-            int attempts = old == null || dead ? 0 : old.attempts();
+            // Taking over an ended lease: that attempt never finished; count it (DynamoDbDedupStore's second write).
+            boolean takeover = old != null && !dead && old.status() == Status.INPROGRESS;
+            if (takeover) {
+                requests.record("UpdateItem");
+            }
+            int attempts = old == null || dead ? 0 : old.attempts() + (takeover ? 1 : 0);
             String keptValidation = validation != null ? validation : old == null || dead ? null : old.validation();
             String token = UUID.randomUUID().toString();
             items.put(id, new Item(Status.INPROGRESS, expiresAt.getEpochSecond(), leaseUntil.toEpochMilli(), attempts,
@@ -173,6 +178,11 @@ public class InMemoryDedupStore implements DedupStore {
 
     @Override
     public boolean complete(String id, String leaseToken, Instant expiresAt) {
+        return endLease(id, leaseToken, Status.COMPLETED, expiresAt.getEpochSecond());
+    }
+
+    /** One conditional write on the lease ({@code LEASE_CONDITION}): the item gets {@code status}, lease removed. */
+    private boolean endLease(String id, String leaseToken, Status status, Long expiration) {
         Objects.requireNonNull(leaseToken, "leaseToken");
         requests.record("UpdateItem");
         synchronized (lock) {
@@ -180,7 +190,7 @@ public class InMemoryDedupStore implements DedupStore {
             if (!holdsLease(old, leaseToken)) {
                 return false;
             }
-            items.put(id, old.withStatus(Status.COMPLETED, expiresAt.getEpochSecond()));
+            items.put(id, old.withStatus(status, expiration == null ? old.expiration() : expiration));
             return true;
         }
     }
@@ -208,6 +218,11 @@ public class InMemoryDedupStore implements DedupStore {
                     old == null ? null : old.watermarkSeq(), old == null ? 0 : old.watermarkSubSeq()));
             return attempts;
         }
+    }
+
+    @Override
+    public boolean release(String id, String leaseToken, Instant expiresAt) {
+        return endLease(id, leaseToken, Status.FAILED, null); // RELEASE_UPDATE keeps the expiration
     }
 
     @Override

@@ -14,6 +14,7 @@ import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
 import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -22,7 +23,7 @@ import java.util.Map;
 
 /**
  * Observability: one JSON log line per batch (logger {@code io.shardwise.batch}), one per failed or parked record
- * (logger {@code io.shardwise.record}, no payload unless {@code logPayloads}), and CloudWatch Embedded Metric
+ * (logger {@code io.shardwise.record}, no payload and no partition key value unless {@code logPayloads}), and CloudWatch Embedded Metric
  * Format metrics (namespace {@code shardwise}, dimension {@code consumer}) written to standard output, which is
  * how Lambda turns them into metrics. Thread-safe.
  */
@@ -126,7 +127,13 @@ final class BatchReporter {
         if (record.isSubRecord()) {
             line.put("subSequenceNumber", record.subSequenceNumber());
         }
-        line.put("partitionKey", record.partitionKey());
+        if (config.logPayloads()) {
+            line.put("partitionKey", record.partitionKey());
+        } else if (record.partitionKey() != null) {
+            // A key is user data too (a Kinesis key is often a user id; a DynamoDB stream record's is the item's
+            // primary key values): a short salted hash still tells one key's lines apart from another's.
+            line.put("partitionKeyHash", keyHash(record.partitionKey()));
+        }
         line.put("attempts", attempts);
         if (error != null) {
             line.put("errorClass", errorClassOf(error));
@@ -140,6 +147,11 @@ final class BatchReporter {
         } else {
             RECORD_LOG.error(line.toString());
         }
+    }
+
+    private String keyHash(String partitionKey) {
+        return Hashing.sha256Hex((config.consumerName() + "#" + partitionKey).getBytes(StandardCharsets.UTF_8))
+                .substring(0, 16);
     }
 
     /** DecodeException is the engine's internal wrapper: name the decoder's own exception, which users know. */

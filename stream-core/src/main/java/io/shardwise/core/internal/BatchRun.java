@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,6 +42,10 @@ final class BatchRun<R, T> {
     /** Sequence order: records run in it (see {@link BatchValidation#runOrder}). */
     final List<Slot<R, T>> runOrder;
     final AtomicBoolean stop = new AtomicBoolean();
+    /** Leases this invocation holds (id to token): released if the batch fails as a whole. */
+    final Map<String, String> leases = new ConcurrentHashMap<>();
+    /** A lane's thread was interrupted while a record ran: the caller's thread gets the flag when the batch ends. */
+    final AtomicBoolean interrupted = new AtomicBoolean();
     /** Whether any record of the batch has started (the first one always may, see {@link LaneScheduler}). */
     final AtomicBoolean started = new AtomicBoolean();
     final AtomicInteger dedupCalls = new AtomicInteger();
@@ -59,14 +64,17 @@ final class BatchRun<R, T> {
         this.processor = processor;
         this.decoder = decoder;
         this.config = config;
-        this.store = store;
+        this.marginMillis = config.deadlineMargin().toMillis();
+        // Every store call is bounded by the time left minus half the margin (the rest is for parking, the
+        // response and the report), so that SDK retries under throttling never carry the batch past the timeout.
+        this.store = store == null || context == null ? store : store.withCallTimeout(
+                () -> Duration.ofMillis(context.getRemainingTimeInMillis() - marginMillis / 2));
         this.sink = sink;
         this.reporter = reporter;
         this.context = context;
         this.slots = slots;
         this.runOrder = BatchValidation.runOrder(slots, config.consumerName());
         this.keyParallel = config.maxConcurrency() > 1;
-        this.marginMillis = config.deadlineMargin().toMillis();
         this.isolate = config.failureMode() == FailureMode.ISOLATE_PARTITION_KEY;
         this.mode = store == null ? null : config.dedupMode();
     }

@@ -24,7 +24,7 @@ final class Decoding<R, T> {
         } catch (Exception e) {
             // Adapters' decode exceptions already name the record; don't say it twice.
             String what = e instanceof NonRetryableException ? e.getMessage()
-                    : "Cannot decode the payload of " + s.raw.describe() + ": " + e.getMessage();
+                    : "Cannot decode the payload of " + s.raw.describe() + ": " + Redaction.quotedValues(e.getMessage());
             // The outcome (parked, or failed when no sink takes it) is reported separately: don't claim it.
             s.decodeError = new DecodeException(what + ". Not retried: fix the producer or the decoder.", e);
         }

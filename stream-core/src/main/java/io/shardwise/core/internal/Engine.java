@@ -7,6 +7,7 @@ import io.shardwise.core.ProcessingConfig;
 import io.shardwise.core.RecordDecoder;
 import io.shardwise.core.RecordProcessor;
 import io.shardwise.core.StreamRecord;
+import io.shardwise.core.dedup.CallDeadlineException;
 import io.shardwise.core.dedup.DedupStore;
 import io.shardwise.core.sink.FailureSink;
 import org.slf4j.Logger;
@@ -86,9 +87,15 @@ public final class Engine<R, T> {
         BatchRun<R, T> run = new BatchRun<>(processor, decoder, config, store, sink, reporter, context,
                 BatchValidation.slots(records, store == null ? null : config.dedupMode()));
         prepare(run);
-        new Prefetch<>(run).read();
-        FailureHandling<R, T> failures = new FailureHandling<>(run);
-        new LaneScheduler<>(run, handling(run, failures), failures, executor).runAll();
+        try {
+            if (prefetch(run)) {
+                FailureHandling<R, T> failures = new FailureHandling<>(run);
+                new LaneScheduler<>(run, handling(run, failures), failures, executor).runAll();
+            }
+        } catch (RuntimeException batchFatal) {
+            releaseLeases(run, batchFatal);
+            throw batchFatal;
+        }
         BatchResult result = ResultBuilder.result(run.slots, Duration.ofNanos(System.nanoTime() - startNanos));
         reporter.report(records, result, run.dedupCalls.get(), config.clock().instant());
         try {
@@ -97,6 +104,36 @@ public final class Engine<R, T> {
             BATCH_LOG.warn("onBatchEnd threw; the batch result stands", e);
         }
         return result;
+    }
+
+    /** The batched read; false when it ran out of the invocation's time: then no record starts (all redelivered). */
+    private boolean prefetch(BatchRun<R, T> run) {
+        try {
+            new Prefetch<>(run).read();
+            return true;
+        } catch (CallDeadlineException e) {
+            BATCH_LOG.warn("{\"event\":\"deadline_stop\",\"consumer\":\"{}\",\"detail\":\"{}\"}",
+                    config.consumerName(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * The whole batch fails (the dedup store failed mid-batch): give up the leases this invocation still holds,
+     * so that Lambda's retry can run those records at once instead of failing them as "lease held" until the
+     * leases end (up to the function timeout). Best effort: a release that fails too is added to the batch's error,
+     * and that lease then ends on its own.
+     */
+    private void releaseLeases(BatchRun<R, T> run, RuntimeException batchFatal) {
+        for (var lease : run.leases.entrySet()) {
+            try {
+                run.dedupCalls.incrementAndGet();
+                store.release(lease.getKey(), lease.getValue(), run.expiresAt(run.now()));
+            } catch (RuntimeException e) {
+                batchFatal.addSuppressed(e);
+            }
+        }
+        run.leases.clear();
     }
 
     /** With a dedup store, decodes every record and derives its keys up front: the batched read needs all ids. */

@@ -2,6 +2,7 @@ package io.shardwise.core.internal;
 
 import io.shardwise.core.Outcome;
 import io.shardwise.core.StreamProcessingException;
+import io.shardwise.core.dedup.CallDeadlineException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +35,26 @@ final class LaneScheduler<R, T> {
         this.executor = executor;
     }
 
+    /**
+     * Runs every lane and returns once all are done. An interrupt seen in any lane is handed to the calling thread
+     * when this returns or throws (its store calls are done by then), never left on a pool worker, which would
+     * abort the next batch's SDK calls on that worker and hide the interrupt from the caller.
+     */
     void runAll() {
-        if (!run.keyParallel) {
-            runLane(run.runOrder);
-            return;
+        try {
+            if (run.keyParallel) {
+                runLanesInParallel();
+            } else {
+                runLane(run.runOrder);
+            }
+        } finally {
+            if (run.interrupted.get()) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    private void runLanesInParallel() {
         Map<String, List<Slot<R, T>>> lanes = new LinkedHashMap<>();
         for (Slot<R, T> s : run.runOrder) {
             lanes.computeIfAbsent(s.laneKey(), k -> new ArrayList<>()).add(s);
@@ -73,8 +89,10 @@ final class LaneScheduler<R, T> {
     /** Runs records strictly in order. Writes only the given slots. */
     private void runLane(List<Slot<R, T>> lane) {
         LaneState<R, T> state = new LaneState<>(run.watermarks);
+        Slot<R, T> current = null;
         try {
             for (Slot<R, T> s : lane) {
+                current = s;
                 if (s.outcome != null) {
                     continue;
                 }
@@ -102,7 +120,10 @@ final class LaneScheduler<R, T> {
                     run.stop.set(true);
                 }
             }
+            current = null;
             handling.finishLane(state);
+        } catch (CallDeadlineException e) {
+            deadlineStop(current, e);
         } catch (RuntimeException e) {
             run.fatal.compareAndSet(null, e);
             run.stop.set(true);
@@ -111,8 +132,7 @@ final class LaneScheduler<R, T> {
             }
         } finally {
             if (state.interrupted) {
-                // The lane's store calls are done: hand the interrupt back to whoever owns this thread.
-                Thread.currentThread().interrupt();
+                run.interrupted.set(true); // set on the caller's thread by runAll
             }
         }
     }
@@ -144,6 +164,24 @@ final class LaneScheduler<R, T> {
         }
         // The marker, if any, belongs to the record whose position or key this one repeats: leave it alone.
         failures.parkOrFail(s, s.invalid, 1, null, false, false);
+    }
+
+    /**
+     * A store call ran out of the invocation's time (throttling, SDK retries): stop, and let the response go out
+     * before Lambda's timeout would replay the whole batch. The record whose call was cut short is FAILED unless it
+     * already had its outcome (its effect ran and only the completion write was cut short: it stays PROCESSED,
+     * which is at least once, like a crash after the effect); records staged for a commit that was cut short, and
+     * the rest of the lane, are NOT_ATTEMPTED (whether the commit applied is unknown: their markers say so on
+     * redelivery). Nothing is lost: every record not done is named by, or after, the response.
+     */
+    private void deadlineStop(Slot<R, T> current, CallDeadlineException e) {
+        run.stop.set(true);
+        if (current != null && current.outcome == null && !current.staged) {
+            current.set(Outcome.FAILED, e, current.attempts);
+            failures.logFailure(current);
+        }
+        BATCH_LOG.warn("{\"event\":\"deadline_stop\",\"consumer\":\"{}\",\"detail\":\"{}\"}",
+                run.config.consumerName(), e.getMessage());
     }
 
     private void handle(Slot<R, T> s, LaneState<R, T> state) {

@@ -1,6 +1,5 @@
 package io.shardwise.core.internal;
 
-import io.shardwise.core.dedup.DedupStore;
 import io.shardwise.core.dedup.DedupStore.Watermark;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -19,8 +18,6 @@ final class LaneState<R, T> {
     boolean interrupted;
     final Map<String, Watermark> watermarks = new HashMap<>();
     final Map<String, Watermark> pending = new LinkedHashMap<>();
-    /** Watermark mode: markers of processed payload-keyed records, written with the next advance. */
-    final List<DedupStore.Staged> markers = new ArrayList<>();
     int sinceAdvance;
     final List<StagedSlot<R, T>> staged = new ArrayList<>();
     final Map<String, Slot<R, T>> stagedIds = new HashMap<>();

@@ -27,28 +27,9 @@ final class PerRecordHandling<R, T> extends StoreHandling<R, T> {
             failures.fail(s, s.decodeError, known == null ? 1 : known.attempts() + 1, null, false);
             return;
         }
-        DedupStore.ClaimResult claim = run.storeCall(() -> run.store.claim(s.id, s.validation, run.leaseUntil(now),
-                run.expiresAt(now)), "claim");
-        if (claim instanceof DedupStore.Rejected rejected) {
-            DedupStore.Entry existing = rejected.existing();
-            if (duplicates.skipIfKnownDone(s, existing, run.now())) {
-                return;
-            }
-            s.set(Outcome.FAILED, new LeaseHeldException(s.raw.describe() + " is being processed by another "
-                    + "invocation (lease until " + Instant.ofEpochMilli(existing.inProgressExpirationMillis())
-                    + "); it will be retried"), 0);
-            failures.logFailure(s);
-            return;
-        }
-        DedupStore.Claimed claimed = (DedupStore.Claimed) claim;
-        int attempt = claimed.failedAttempts() + 1;
-        if (call.runProcessor(s, attempt, claimed.leaseToken(), state)) {
-            boolean kept = run.storeCall(() -> run.store.complete(s.id, claimed.leaseToken(),
-                    run.expiresAt(run.now())), "complete");
-            if (!kept) {
-                failures.logLeaseLost(s, "the lease expired before completion and another invocation took it; the "
-                        + "effect may happen twice");
-            }
+        DedupStore.Claimed claimed = claim(s);
+        if (claimed != null) {
+            runClaimed(s, claimed, state);
         }
     }
 }

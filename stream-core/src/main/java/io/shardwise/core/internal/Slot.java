@@ -27,6 +27,8 @@ final class Slot<R, T> implements Supplier<String> {
     /** Watermark mode: the dedup key is not the stream position, so a marker catches producer duplicates. */
     boolean payloadKeyed;
     Outcome outcome;
+    /** Transactional mode: run, its writes waiting for the lane's next commit (outcome still null). */
+    boolean staged;
     Throwable error;
     int attempts;
     /** {@link #position()}, parsed once: a sequence number is up to 128 bits, compared several times. */

@@ -1,5 +1,10 @@
 package io.shardwise.core.internal;
 
+import io.shardwise.core.Outcome;
+import io.shardwise.core.dedup.DedupStore;
+
+import java.time.Instant;
+
 /** What every mode with a dedup store runs a record with: the batch, its duplicate checks, the call, failures. */
 abstract class StoreHandling<R, T> implements ModeHandling<R, T> {
     final BatchRun<R, T> run;
@@ -12,5 +17,58 @@ abstract class StoreHandling<R, T> implements ModeHandling<R, T> {
         this.failures = failures;
         this.duplicates = new DuplicateChecks<>(run, failures);
         this.call = new ProcessorCall<>(run, failures);
+    }
+
+    /**
+     * Claims the record's key with a lease, so that no other lane or invocation runs it at the same time. Returns
+     * the claim, or null when the record already has its outcome: done (skipped, or parked as a mismatch), held by
+     * another live lease (FAILED, retried, not counted), or out of attempts.
+     *
+     * <p>Out of attempts: the claim counts every attempt, also one that never finished (the store adds the attempt
+     * of an expired lease it takes over: a Lambda timeout or a crash). A record whose earlier attempts used up the
+     * budget is parked under the new lease without running again, so a record that hangs every time is parked
+     * after {@code maxAttempts} runs like any other poison record.
+     */
+    DedupStore.Claimed claim(Slot<R, T> s) {
+        Instant now = run.now();
+        DedupStore.ClaimResult claim = run.storeCall(() -> run.store.claim(s.id, s.validation, run.leaseUntil(now),
+                run.expiresAt(now)), "claim");
+        if (claim instanceof DedupStore.Rejected rejected) {
+            DedupStore.Entry existing = rejected.existing();
+            if (duplicates.skipIfKnownDone(s, existing, run.now())) {
+                return null;
+            }
+            s.set(Outcome.FAILED, new LeaseHeldException(s.raw.describe() + " is being processed by another "
+                    + "invocation (lease until " + Instant.ofEpochMilli(existing.inProgressExpirationMillis())
+                    + "); it will be retried"), 0);
+            failures.logFailure(s);
+            return null;
+        }
+        DedupStore.Claimed claimed = (DedupStore.Claimed) claim;
+        run.leases.put(s.id, claimed.leaseToken());
+        int attempts = claimed.failedAttempts();
+        if (attempts >= run.config.maxAttempts()) {
+            failures.parkOrFail(s, failures.retriesExhausted(s, new UnfinishedAttemptsException(s.raw.describe()
+                    + ": " + attempts + " earlier attempts used up the budget, the last of them never finished (the "
+                    + "function timed out or crashed while it ran)"), attempts), attempts, claimed.leaseToken(),
+                    false, true);
+            run.leases.remove(s.id);
+            return null;
+        }
+        return claimed;
+    }
+
+    /** Runs a claimed record and marks it COMPLETED under its lease when the processor succeeded. */
+    void runClaimed(Slot<R, T> s, DedupStore.Claimed claimed, LaneState<R, T> state) {
+        if (call.runProcessor(s, claimed.failedAttempts() + 1, claimed.leaseToken(), state)) {
+            boolean kept = run.storeCall(() -> run.store.complete(s.id, claimed.leaseToken(),
+                    run.expiresAt(run.now())), "complete");
+            if (!kept) {
+                failures.logLeaseLost(s, "the lease expired before completion and another invocation took it; "
+                        + "the effect may happen twice");
+            }
+        }
+        // Only once the lease's last write went through: if a store call threw, the batch fails and releases it.
+        run.leases.remove(s.id);
     }
 }

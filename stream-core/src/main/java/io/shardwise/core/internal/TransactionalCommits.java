@@ -16,10 +16,30 @@ import java.util.List;
 final class TransactionalCommits<R, T> {
     private final BatchRun<R, T> run;
     private final FailureHandling<R, T> failures;
+    private final DuplicateChecks<R, T> duplicates;
 
-    TransactionalCommits(BatchRun<R, T> run, FailureHandling<R, T> failures) {
+    TransactionalCommits(BatchRun<R, T> run, FailureHandling<R, T> failures, DuplicateChecks<R, T> duplicates) {
         this.run = run;
         this.failures = failures;
+        this.duplicates = duplicates;
+    }
+
+    /**
+     * The marker already existed at commit: done by another lane or invocation since the prefetch. With
+     * payloadValidation the payload it was done with is checked as for a marker the prefetch found (one read, on
+     * this rare path only): a different payload is reported (parked), never skipped.
+     */
+    private void duplicate(Slot<R, T> s) {
+        if (s.validation != null) {
+            Instant now = run.now();
+            DedupStore.Entry winner = run.storeCall(() -> run.store.read(List.of(s.id)), "read marker").get(s.id);
+            PayloadMismatchException mismatch = duplicates.mismatch(s, winner, now);
+            if (mismatch != null) {
+                failures.parkOrFail(s, mismatch, winner.attempts() + 1, null, true, false);
+                return;
+            }
+        }
+        s.set(Outcome.SKIPPED_DUPLICATE, null, 0);
     }
 
     void commitPending(LaneState<R, T> state) {
@@ -38,6 +58,7 @@ final class TransactionalCommits<R, T> {
         }
         for (int i = 0; i < results.size(); i++) {
             Slot<R, T> s = state.staged.get(i).slot();
+            s.staged = false;
             DedupStore.CommitResult r = results.get(i);
             switch (r.status()) {
                 case COMMITTED -> {
@@ -45,7 +66,7 @@ final class TransactionalCommits<R, T> {
                     // Done now: later duplicates in this lane are skipped without running the processor.
                     state.firstById.putIfAbsent(s.id, s);
                 }
-                case DUPLICATE -> s.set(Outcome.SKIPPED_DUPLICATE, null, 0);
+                case DUPLICATE -> duplicate(s);
                 case FAILED -> {
                     failures.fail(s, r.error() != null ? r.error()
                             : new StreamProcessingException("Transaction failed for " + s.raw.describe()), s.attempts,

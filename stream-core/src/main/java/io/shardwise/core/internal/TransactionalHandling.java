@@ -19,7 +19,7 @@ final class TransactionalHandling<R, T> extends StoreHandling<R, T> {
 
     TransactionalHandling(BatchRun<R, T> run, FailureHandling<R, T> failures) {
         super(run, failures);
-        this.commits = new TransactionalCommits<>(run, failures);
+        this.commits = new TransactionalCommits<>(run, failures, duplicates);
     }
 
     @Override
@@ -63,6 +63,7 @@ final class TransactionalHandling<R, T> extends StoreHandling<R, T> {
         // Not done until committed: keep it pending.
         s.outcome = null;
         s.attempts = attempt;
+        s.staged = true;
         state.staged.add(new LaneState.StagedSlot<>(s, writes.items()));
         state.stagedIds.put(s.id, s);
         state.stagedItems += writes.items().size() + 1;

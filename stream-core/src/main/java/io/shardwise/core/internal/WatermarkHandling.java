@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * {@code WATERMARK} mode: records at or below their scope's watermark are skipped; the rest run and the watermark
  * advances with a conditional write after each record (or each group of {@code watermarkGroupSize}). A
- * payload-keyed record also gets a marker, written before the advance, so producer duplicates are skipped.
+ * payload-keyed record is also claimed and completed under its own marker (see {@link #runPayloadKeyed}).
  */
 final class WatermarkHandling<R, T> extends StoreHandling<R, T> {
     private static final Logger RECORD_LOG = LoggerFactory.getLogger("io.shardwise.record");
@@ -31,25 +31,36 @@ final class WatermarkHandling<R, T> extends StoreHandling<R, T> {
             return;
         }
         DedupStore.Entry marker = run.failureEntries.get(s.id);
-        if (s.payloadKeyed && (duplicates.skipIfKnownDone(s, marker, run.now())
-                || duplicates.skipIfDoneEarlierInLane(s, state))) {
-            // Done under its payload key (a producer duplicate): the watermark moves past it too.
-            if (s.outcome.isDone()) {
-                advanceAfter(s, state);
+        if (s.payloadKeyed) {
+            runPayloadKeyed(s, marker, state);
+        } else {
+            int attempt = marker == null || marker.isDone(run.now()) ? 1 : marker.attempts() + 1;
+            if (s.decodeError != null) {
+                failures.fail(s, s.decodeError, attempt, null, false);
+            } else {
+                call.runProcessor(s, attempt, null, state);
             }
+        }
+        if (s.outcome == Outcome.PROCESSED || s.outcome == Outcome.PARKED
+                || (s.payloadKeyed && s.outcome == Outcome.SKIPPED_DUPLICATE)) {
+            // Done (under its payload key too, for a producer duplicate): the watermark moves past it.
+            advanceAfter(s, state);
+        }
+    }
+
+    /**
+     * A record whose dedup key comes from its payload: a producer duplicate of it can be in another lane or another
+     * invocation at the same time (other partition key, other position), which the watermark cannot see. So its
+     * marker is claimed with a lease, as in PER_RECORD mode, and completed before the watermark moves: one key never
+     * runs in two places at once, and a duplicate that comes later finds the marker done.
+     */
+    private void runPayloadKeyed(Slot<R, T> s, DedupStore.Entry marker, LaneState<R, T> state) {
+        if (duplicates.skipIfKnownDone(s, marker, run.now()) || duplicates.skipIfDoneEarlierInLane(s, state)) {
             return;
         }
-        int attempt = marker == null || marker.isDone(run.now()) ? 1 : marker.attempts() + 1;
-        if (s.decodeError != null) {
-            failures.fail(s, s.decodeError, attempt, null, false);
-        } else {
-            call.runProcessor(s, attempt, null, state);
-        }
-        if (s.outcome == Outcome.PROCESSED && s.payloadKeyed) {
-            state.markers.add(new DedupStore.Staged(s.id, s.validation, List.of()));
-        }
-        if (s.outcome == Outcome.PROCESSED || s.outcome == Outcome.PARKED) {
-            advanceAfter(s, state);
+        DedupStore.Claimed claimed = claim(s);
+        if (claimed != null) {
+            runClaimed(s, claimed, state);
         }
     }
 
@@ -68,14 +79,6 @@ final class WatermarkHandling<R, T> extends StoreHandling<R, T> {
     }
 
     private void advanceWatermarks(LaneState<R, T> state) {
-        if (!state.markers.isEmpty()) {
-            // Markers of payload-keyed records first: a crash between the two then replays records whose
-            // markers exist, which are skipped; the other order could forget a producer duplicate's marker.
-            List<DedupStore.Staged> markers = List.copyOf(state.markers);
-            Instant exp = run.expiresAt(run.now());
-            run.storeCall(() -> run.store.commit(markers, exp), "write markers");
-            state.markers.clear();
-        }
         for (Map.Entry<String, Watermark> e : state.pending.entrySet()) {
             String wmId = e.getKey();
             Watermark next = e.getValue();

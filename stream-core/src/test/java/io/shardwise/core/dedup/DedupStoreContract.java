@@ -159,6 +159,35 @@ public abstract class DedupStoreContract {
     }
 
     @Test
+    void takingOverAnEndedLeaseCountsTheAttemptThatNeverFinished() {
+        String id = id("hangs");
+        assertThat(((Claimed) store.claim(id, null, in(Duration.ofSeconds(10)), in(TTL))).failedAttempts()).isZero();
+        clock.advance(Duration.ofSeconds(11)); // that invocation timed out without a word
+        assertThat(((Claimed) store.claim(id, null, in(Duration.ofSeconds(10)), in(TTL))).failedAttempts())
+                .isEqualTo(1);
+        clock.advance(Duration.ofSeconds(11));
+        Claimed third = claimOk(id);
+        assertThat(third.failedAttempts()).isEqualTo(2);
+        assertThat(stored(id).attempts()).isEqualTo(2);
+        // An attempt that ended with its own failure write is counted once, not again by the next claim.
+        assertThat(store.recordFailure(id, third.leaseToken(), in(TTL))).isEqualTo(3);
+        assertThat(claimOk(id).failedAttempts()).isEqualTo(3);
+    }
+
+    @Test
+    void releaseGivesUpAHeldLeaseWithoutCountingAnAttempt() {
+        String id = id("released");
+        Claimed first = claimOk(id);
+        assertThat(store.release(id, first.leaseToken(), in(TTL))).isTrue();
+        assertThat(stored(id).status()).isEqualTo(Status.FAILED);
+        assertThat(stored(id).leaseToken()).isNull();
+        Claimed second = claimOk(id); // at once: no lease left to wait for
+        assertThat(second.failedAttempts()).isZero();
+        assertThat(store.release(id, first.leaseToken(), in(TTL))).as("not the holder any more").isFalse();
+        assertThat(stored(id).leaseToken()).isEqualTo(second.leaseToken());
+    }
+
+    @Test
     void aLiveLeaseBlocksUntilItsLastMillisecondAndAnEndedOneIsTakenOver() {
         String id = id("a");
         Instant leaseUntil = in(Duration.ofSeconds(10));

@@ -114,6 +114,37 @@ class DynamoDbDedupStoreRequestsTest {
         assertThat(result).isEqualTo(new Claimed(token, 0));
     }
 
+    // ---------------------------------------------------------------- bounded by the invocation's time left
+
+    @Test
+    void aBoundedStoreGivesEveryCallTheTimeLeftAsItsApiCallTimeoutAndTurnsTheSdkTimeoutIntoADeadline() {
+        DedupStore bounded = store.withCallTimeout(() -> Duration.ofMillis(750));
+        bounded.complete(ID, "token-1", EXPIRES);
+        bounded.read(List.of(ID));
+        bounded.advanceWatermark(ID, null, DedupStore.Watermark.of("1", -1), EXPIRES);
+        assertThat(fake.requests).hasSize(3).allSatisfy(r -> assertThat(((software.amazon.awssdk.awscore.AwsRequest) r)
+                .overrideConfiguration().flatMap(o -> o.apiCallTimeout())).contains(Duration.ofMillis(750)));
+
+        fake.then(r -> {
+            throw software.amazon.awssdk.core.exception.ApiCallTimeoutException.builder()
+                    .message("Client execution did not complete before the specified timeout configuration: 750 millis")
+                    .build();
+        });
+        assertThatThrownBy(() -> bounded.complete(ID, "token-1", EXPIRES)).isInstanceOf(CallDeadlineException.class)
+                .hasMessageContaining("dedup");
+
+        DedupStore spent = store.withCallTimeout(() -> Duration.ZERO);
+        int before = fake.requests.size();
+        assertThatThrownBy(() -> spent.claim(ID, null, LEASE_UNTIL, EXPIRES)).isInstanceOf(CallDeadlineException.class);
+        assertThat(fake.requests).as("no time left: not even started").hasSize(before);
+    }
+
+    @Test
+    void anUnboundedStoreSetsNoCallTimeout() {
+        store.complete(ID, "token-1", EXPIRES);
+        assertThat(fake.request(0, UpdateItemRequest.class).overrideConfiguration()).isEmpty();
+    }
+
     private DedupStore.ClaimResult claim(String validation) {
         return store.claim(ID, validation, LEASE_UNTIL, EXPIRES);
     }
