@@ -284,7 +284,7 @@ public final class DynamoDbDedupStore implements DedupStore {
                     + "' (String)" + (sortKey == null ? "" : " and sort key '" + sortKey + "' (String)")
                     + " and Time to Live on '" + EXPIRATION + "', from infra/ or with: " + createCommands(), e);
         } catch (SdkException e) {
-            throw failure("DescribeTable", "checking that the table exists", e);
+            throw failureAtStartUp("DescribeTable", "checking at start-up that the table exists", e);
         }
         TableStatus status = table.tableStatus();
         if (status == TableStatus.CREATING || status == TableStatus.DELETING || status == TableStatus.ARCHIVING
@@ -867,6 +867,17 @@ public final class DynamoDbDedupStore implements DedupStore {
 
     /** An infrastructure failure, as the {@link DedupStore} contract wants it: table, operation, fix. */
     private StreamProcessingException failure(String operation, String purpose, SdkException e) {
+        return failure(operation, purpose, e, "The batch is failed and will be redelivered.");
+    }
+
+    /** The same, from {@link #checkReady()}: it runs while the handler is built, before there is any batch. */
+    private StreamProcessingException failureAtStartUp(String operation, String purpose, SdkException e) {
+        return failure(operation, purpose, e, "Thrown while the handler is built (Lambda's init phase): no batch "
+                + "was processed; the function starts once this is fixed.");
+    }
+
+    private StreamProcessingException failure(String operation, String purpose, SdkException e,
+                                              String consequence) {
         String code = e instanceof AwsServiceException ase ? errorCode(ase) : null;
         String fix;
         if (e instanceof ResourceNotFoundException) {
@@ -884,8 +895,7 @@ public final class DynamoDbDedupStore implements DedupStore {
                     + "gateway) and retry";
         }
         return new StreamProcessingException("DynamoDB dedup table '" + tableName + "': " + operation + " ("
-                + purpose + ") failed: " + e.getMessage() + ". Fix: " + fix + ". The batch is failed and will be "
-                + "redelivered.", e);
+                + purpose + ") failed: " + e.getMessage() + ". Fix: " + fix + ". " + consequence, e);
     }
 
     @Override
