@@ -227,8 +227,8 @@ class KplDeaggregationTest {
         byte[] body = body(KplEncoder.numbered(3, 2));
         byte[] cut = Arrays.copyOf(body, body.length - 5);
 
-        assertCorrupt(frame(cut), "malformed protobuf body (" + cut.length + " bytes): While parsing a protocol "
-                + "message, the input ended unexpectedly");
+        assertCorrupt(frame(cut), "malformed protobuf body (" + cut.length + " bytes): embedded message of 19 "
+                + "bytes at offset 62 runs past its enclosing message (14 bytes left)");
     }
 
     @Test

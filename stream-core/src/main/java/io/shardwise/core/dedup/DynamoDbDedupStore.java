@@ -343,7 +343,7 @@ public final class DynamoDbDedupStore implements DedupStore {
                     + "' (String)" + (sortKey == null ? "" : " and sort key '" + sortKey + "' (String)")
                     + " and Time to Live on '" + EXPIRATION + "', from infra/ or with: " + createCommands(), e);
         } catch (SdkException e) {
-            throw failure("DescribeTable", "checking that the table exists", e);
+            throw failureAtStartUp("DescribeTable", "checking at start-up that the table exists", e);
         }
         TableStatus status = table.tableStatus();
         if (status == TableStatus.CREATING || status == TableStatus.DELETING || status == TableStatus.ARCHIVING
@@ -991,6 +991,17 @@ public final class DynamoDbDedupStore implements DedupStore {
                     + ") did not finish in the time the invocation had left (" + e.getMessage() + "); stopping with a "
                     + "partial response", e);
         }
+        return failure(operation, purpose, e, "The batch is failed and will be redelivered.");
+    }
+
+    /** The same, from {@link #checkReady()}: it runs while the handler is built, before there is any batch. */
+    private StreamProcessingException failureAtStartUp(String operation, String purpose, SdkException e) {
+        return failure(operation, purpose, e, "Thrown while the handler is built (Lambda's init phase): no batch "
+                + "was processed; the function starts once this is fixed.");
+    }
+
+    private StreamProcessingException failure(String operation, String purpose, SdkException e,
+                                              String consequence) {
         String code = e instanceof AwsServiceException ase ? errorCode(ase) : null;
         String fix;
         if (e instanceof ResourceNotFoundException) {
@@ -1008,8 +1019,7 @@ public final class DynamoDbDedupStore implements DedupStore {
                     + "gateway) and retry";
         }
         return new StreamProcessingException("DynamoDB dedup table '" + tableName + "': " + operation + " ("
-                + purpose + ") failed: " + e.getMessage() + ". Fix: " + fix + ". The batch is failed and will be "
-                + "redelivered.", e);
+                + purpose + ") failed: " + e.getMessage() + ". Fix: " + fix + ". " + consequence, e);
     }
 
     @Override

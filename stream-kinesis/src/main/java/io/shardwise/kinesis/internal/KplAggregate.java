@@ -1,9 +1,6 @@
 package io.shardwise.kinesis.internal;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.WireFormat;
+import io.shardwise.kinesis.internal.ProtoReader.WireFormat;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,10 +29,11 @@ import java.util.List;
  * }
  * </pre>
  *
- * Parsed with protobuf-java's wire-format reader rather than generated classes, so no {@code .proto} build step
- * and no KCL dependency. Strict where KCL is lenient: a record that carries the magic but fails the MD5 check or
- * does not parse is reported as corrupt (KCL would hand it over as one opaque record), because shardwise parks it
- * with its raw bytes instead of passing protobuf bytes to a JSON decoder.
+ * Parsed with a small wire-format reader ({@link ProtoReader}) rather than generated classes or protobuf-java, so
+ * no {@code .proto} build step, no KCL dependency and no 1.9 MB jar. Strict where KCL is lenient: a record that
+ * carries the magic but fails the MD5 check or does not parse is reported as corrupt (KCL would hand it over as
+ * one opaque record), because shardwise parks it with its raw bytes instead of passing protobuf bytes to a JSON
+ * decoder.
  *
  * @see <a href="https://github.com/awslabs/amazon-kinesis-producer/blob/master/aggregation-format.md">KPL
  *      aggregation format</a>
@@ -105,10 +103,10 @@ public final class KplAggregate {
         checkDigest(bytes, bodyLength);
         try {
             return parseBody(bytes, bodyLength);
-        } catch (InvalidProtocolBufferException e) {
+        } catch (ProtoReader.MalformedException e) {
             throw new KplFormatException("malformed protobuf body (" + bodyLength + " bytes): " + e.getMessage(), e);
         } catch (IOException e) {
-            // A byte-array CodedInputStream only throws InvalidProtocolBufferException; be safe anyway.
+            // ProtoReader only throws MalformedException; be safe anyway.
             throw new KplFormatException("unreadable protobuf body: " + e, e);
         }
     }
@@ -134,8 +132,7 @@ public final class KplAggregate {
 
     /** Parses fields in any order (protobuf allows it), then resolves table indices. */
     private static List<UserRecord> parseBody(byte[] bytes, int bodyLength) throws IOException, KplFormatException {
-        CodedInputStream in = CodedInputStream.newInstance(bytes, MAGIC.length, bodyLength);
-        in.enableAliasing(true);
+        ProtoReader in = ProtoReader.newInstance(bytes, MAGIC.length, bodyLength);
         List<String> partitionKeys = new ArrayList<>();
         List<String> hashKeys = new ArrayList<>();
         List<RawRecord> records = new ArrayList<>();
@@ -172,17 +169,16 @@ public final class KplAggregate {
             RawRecord r = records.get(i);
             String partitionKey = lookup(partitionKeys, r.partitionKeyIndex, "partition key", i);
             String hashKey = r.hashKeyIndex < 0 ? null : lookup(hashKeys, r.hashKeyIndex, "explicit hash key", i);
-            // slice(): an aliased ByteString's buffer is positioned at its offset in the aggregate, not at zero.
-            out.add(new UserRecord(partitionKey, hashKey, r.data.asReadOnlyByteBuffer().slice()));
+            out.add(new UserRecord(partitionKey, hashKey, r.data)); // read-only, positioned at zero
         }
         return out;
     }
 
-    private static RawRecord parseRecord(CodedInputStream in, int index) throws IOException, KplFormatException {
+    private static RawRecord parseRecord(ProtoReader in, int index) throws IOException, KplFormatException {
         long partitionKeyIndex = -1;
         boolean hasPartitionKeyIndex = false;
         long hashKeyIndex = -1;
-        ByteString data = null;
+        ByteBuffer data = null;
         while (true) {
             int tag = in.readTag();
             if (tag == 0) {
@@ -241,7 +237,7 @@ public final class KplAggregate {
     }
 
     /** Unknown fields are skipped, as protobuf readers must; an unmatched end-group marker is corruption. */
-    private static void skipUnknown(CodedInputStream in, int tag, String message)
+    private static void skipUnknown(ProtoReader in, int tag, String message)
             throws IOException, KplFormatException {
         if (!in.skipField(tag)) {
             throw new KplFormatException("unexpected end-group marker (field "
@@ -249,6 +245,6 @@ public final class KplAggregate {
         }
     }
 
-    private record RawRecord(long partitionKeyIndex, long hashKeyIndex, ByteString data) {
+    private record RawRecord(long partitionKeyIndex, long hashKeyIndex, ByteBuffer data) {
     }
 }
