@@ -1,0 +1,21 @@
+package io.shardwise.testkit.dynamodb;
+
+import org.junit.jupiter.api.Nested;
+
+/** The conformance suite through the HTTP binding on 127.0.0.1 (url-connection client). */
+class HttpConformanceTest {
+
+    @Nested
+    class Tables extends TablesContract {
+        Tables() {
+            super(Binding.HTTP);
+        }
+    }
+
+    @Nested
+    class Items extends ItemsContract {
+        Items() {
+            super(Binding.HTTP);
+        }
+    }
+}
