@@ -18,4 +18,32 @@ class HttpConformanceTest {
             super(Binding.HTTP);
         }
     }
+
+    @Nested
+    class BatchQueryScan extends BatchQueryScanContract {
+        BatchQueryScan() {
+            super(Binding.HTTP);
+        }
+    }
+
+    @Nested
+    class Transactions extends TransactionsContract {
+        Transactions() {
+            super(Binding.HTTP);
+        }
+    }
+
+    @Nested
+    class Streams extends StreamsContract {
+        Streams() {
+            super(Binding.HTTP);
+        }
+    }
+
+    @Nested
+    class Capacity extends CapacityContract {
+        Capacity() {
+            super(Binding.HTTP);
+        }
+    }
 }

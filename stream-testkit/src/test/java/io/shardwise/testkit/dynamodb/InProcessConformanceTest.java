@@ -18,4 +18,32 @@ class InProcessConformanceTest {
             super(Binding.IN_PROCESS);
         }
     }
+
+    @Nested
+    class BatchQueryScan extends BatchQueryScanContract {
+        BatchQueryScan() {
+            super(Binding.IN_PROCESS);
+        }
+    }
+
+    @Nested
+    class Transactions extends TransactionsContract {
+        Transactions() {
+            super(Binding.IN_PROCESS);
+        }
+    }
+
+    @Nested
+    class Streams extends StreamsContract {
+        Streams() {
+            super(Binding.IN_PROCESS);
+        }
+    }
+
+    @Nested
+    class Capacity extends CapacityContract {
+        Capacity() {
+            super(Binding.IN_PROCESS);
+        }
+    }
 }
