@@ -46,4 +46,11 @@ class HttpConformanceTest {
             super(Binding.HTTP);
         }
     }
+
+    @Nested
+    class Faults extends FaultsContract {
+        Faults() {
+            super(Binding.HTTP);
+        }
+    }
 }

@@ -46,4 +46,11 @@ class InProcessConformanceTest {
             super(Binding.IN_PROCESS);
         }
     }
+
+    @Nested
+    class Faults extends FaultsContract {
+        Faults() {
+            super(Binding.IN_PROCESS);
+        }
+    }
 }
