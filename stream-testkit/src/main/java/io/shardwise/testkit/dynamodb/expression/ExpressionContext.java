@@ -1,0 +1,95 @@
+package io.shardwise.testkit.dynamodb.expression;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * One request's {@code ExpressionAttributeNames} and {@code ExpressionAttributeValues} ("Expression attribute names
+ * (aliases)" and "Using expression attribute values" in the Developer Guide). Every expression of the request is
+ * parsed against the same context; afterwards {@link #verifyAllUsed()} rejects names or values that no expression
+ * used, as DynamoDB does.
+ *
+ * <p>Not thread-safe: one per request.
+ */
+public final class ExpressionContext {
+    /** AWS puts this before some messages of write operations (PutItem, UpdateItem, DeleteItem), as recorded. */
+    static final String WRITE_PREFIX = "1 validation error detected: ";
+
+    private final Map<String, String> names;
+    private final Map<String, AttributeValue> values;
+    private final Set<String> usedNames = new HashSet<>();
+    private final Set<String> usedValues = new HashSet<>();
+
+    /**
+     * @param names  {@code ExpressionAttributeNames}, or null when the request has none
+     * @param values {@code ExpressionAttributeValues}, or null when the request has none
+     * @throws DynamoDbValidationException when a key lacks its {@code #} or {@code :} (AWS's "contains invalid key")
+     */
+    public ExpressionContext(Map<String, String> names, Map<String, AttributeValue> values) {
+        this.names = names == null ? Map.of() : new LinkedHashMap<>(names);
+        this.values = values == null ? Map.of() : new LinkedHashMap<>(values);
+        for (String key : this.names.keySet()) {
+            if (!key.matches("#[A-Za-z0-9_]+")) {
+                throw new DynamoDbValidationException(
+                        "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + key + "\"");
+            }
+        }
+        for (String key : this.values.keySet()) {
+            if (!key.matches(":[A-Za-z0-9_]+")) {
+                throw new DynamoDbValidationException(
+                        "ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + key + "\"");
+            }
+        }
+    }
+
+    /**
+     * Throws when a name or value was given but no expression used it: {@code Value provided in ExpressionAttributeNames
+     * unused in expressions: keys: {#a, #b}} (names are checked first). This is the wording of GetItem and Query; write
+     * operations prefix it (see {@link #verifyAllUsedInWrite()}).
+     */
+    public void verifyAllUsed() {
+        verify("");
+    }
+
+    /** {@link #verifyAllUsed()} with the {@code 1 validation error detected: } prefix AWS gives PutItem/UpdateItem/DeleteItem. */
+    public void verifyAllUsedInWrite() {
+        verify(WRITE_PREFIX);
+    }
+
+    private void verify(String prefix) {
+        Set<String> unusedNames = new TreeSet<>(names.keySet());
+        unusedNames.removeAll(usedNames);
+        if (!unusedNames.isEmpty()) {
+            throw new DynamoDbValidationException(prefix + "Value provided in ExpressionAttributeNames unused in expressions: keys: {"
+                    + String.join(", ", unusedNames) + "}");
+        }
+        Set<String> unusedValues = new TreeSet<>(values.keySet());
+        unusedValues.removeAll(usedValues);
+        if (!unusedValues.isEmpty()) {
+            throw new DynamoDbValidationException(prefix + "Value provided in ExpressionAttributeValues unused in expressions: keys: {"
+                    + String.join(", ", unusedValues) + "}");
+        }
+    }
+
+    /** The attribute name {@code #alias} stands for, marking it used; null when undefined. */
+    String name(String alias) {
+        String name = names.get(alias);
+        if (name != null) {
+            usedNames.add(alias);
+        }
+        return name;
+    }
+
+    /** The value {@code :v} stands for, marking it used; null when undefined. */
+    AttributeValue value(String placeholder) {
+        AttributeValue value = values.get(placeholder);
+        if (value != null) {
+            usedValues.add(placeholder);
+        }
+        return value;
+    }
+}
