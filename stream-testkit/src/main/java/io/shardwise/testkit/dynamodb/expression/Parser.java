@@ -519,17 +519,16 @@ final class Parser {
         }
     }
 
-    /** AWS's syntax error: the offending token, and the text from the token before it up to the offending one. */
+    /**
+     * AWS's syntax error (AWS-recorded examples: {@code token: "Mystr2", near: "myNum Mystr2 myNum2"}; at the end
+     * {@code token: "<EOF>", near: ","}): "near" is the source text from the token before the offending one to the
+     * token after it.
+     */
     private DynamoDbValidationException syntaxError(Token t) {
         int index = tokens.indexOf(t);
-        String near;
-        if (index == 0) {
-            near = t.text();
-        } else {
-            Token previous = tokens.get(index - 1);
-            near = text.substring(previous.start(), t.kind() == Kind.EOF ? previous.end() : t.end());
-        }
-        return invalid("Syntax error; token: \"" + t.display() + "\", near: \"" + near + "\"");
+        int from = index == 0 ? t.start() : tokens.get(index - 1).start();
+        int to = t.kind() == Kind.EOF ? text.length() : tokens.get(index + 1).kind() == Kind.EOF ? t.end() : tokens.get(index + 1).end();
+        return invalid("Syntax error; token: \"" + t.display() + "\", near: \"" + text.substring(from, to) + "\"");
     }
 
     private DynamoDbValidationException invalid(String detail) {
