@@ -79,7 +79,7 @@ class ExpressionErrorsTest {
     // "The expression can not be empty;" (AWS-recorded for Update, Projection and Filter expressions).
     @Test
     void emptyExpressions() {
-        assertThatThrownBy(() -> update("")).hasMessage("Invalid UpdateExpression: The expression can not be empty;");
+        assertThatThrownBy(() -> update("")).hasMessage("1 validation error detected: Invalid UpdateExpression: The expression can not be empty;");
         assertThatThrownBy(() -> Expressions.parseFilter(" ", ctx()))
                 .hasMessage("Invalid FilterExpression: The expression can not be empty;");
         assertThatThrownBy(() -> condition(null)).hasMessage("Invalid ConditionExpression: The expression can not be empty;");
@@ -103,7 +103,7 @@ class ExpressionErrorsTest {
         assertThatThrownBy(() -> condition("status = :v", ":v", s("x")))
                 .hasMessage("Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: status");
         assertThatThrownBy(() -> update("SET a.Comment = :v", ":v", s("x")))
-                .hasMessage("Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: Comment");
+                .hasMessage("1 validation error detected: Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: Comment");
         assertThatThrownBy(() -> Expressions.parseKeyCondition("#p = :v AND date > :v", ctx("#p", "pk", ":v", s("x"))))
                 .hasMessage("Invalid KeyConditionExpression: Attribute name is a reserved keyword; reserved keyword: date");
         assertThatCode(() -> condition("#s = :v", "#s", "status", ":v", s("x"))).doesNotThrowAnyException();
@@ -221,11 +221,11 @@ class ExpressionErrorsTest {
     // ADD takes a number or a set, DELETE a set ("Update expressions"): the typeSet message.
     @Test
     void addAndDeleteOperandTypes() {
-        assertThatThrownBy(() -> update("ADD a :v", ":v", s("x"))).hasMessage("Invalid UpdateExpression: Incorrect "
+        assertThatThrownBy(() -> update("ADD a :v", ":v", s("x"))).hasMessage("1 validation error detected: Invalid UpdateExpression: Incorrect "
                 + "operand type for operator or function; operator: ADD, operand type: STRING, typeSet: ALLOWED_FOR_ADD_OPERAND");
-        assertThatThrownBy(() -> update("ADD a :v", ":v", l(n("1")))).hasMessage("Invalid UpdateExpression: Incorrect "
+        assertThatThrownBy(() -> update("ADD a :v", ":v", l(n("1")))).hasMessage("1 validation error detected: Invalid UpdateExpression: Incorrect "
                 + "operand type for operator or function; operator: ADD, operand type: LIST, typeSet: ALLOWED_FOR_ADD_OPERAND");
-        assertThatThrownBy(() -> update("DELETE a :v", ":v", n("1"))).hasMessage("Invalid UpdateExpression: Incorrect "
+        assertThatThrownBy(() -> update("DELETE a :v", ":v", n("1"))).hasMessage("1 validation error detected: Invalid UpdateExpression: Incorrect "
                 + "operand type for operator or function; operator: DELETE, operand type: NUMBER, typeSet: ALLOWED_FOR_DELETE_OPERAND");
         assertThatThrownBy(() -> update("ADD a b")).hasMessage("Invalid UpdateExpression: Syntax error; token: \"b\", near: \"a b\"");
     }
@@ -233,13 +233,13 @@ class ExpressionErrorsTest {
     // list_append takes lists, + and - take numbers: a value of another type is refused before the item is read.
     @Test
     void functionAndOperatorOperandTypes() {
-        assertThatThrownBy(() -> update("SET a = list_append(a, :v)", ":v", s("x"))).hasMessage("Invalid "
+        assertThatThrownBy(() -> update("SET a = list_append(a, :v)", ":v", s("x"))).hasMessage("1 validation error detected: Invalid "
                 + "UpdateExpression: Incorrect operand type for operator or function; operator or function: list_append, operand type: S");
-        assertThatThrownBy(() -> update("SET a = a + :v", ":v", s("x"))).hasMessage("Invalid UpdateExpression: "
+        assertThatThrownBy(() -> update("SET a = a + :v", ":v", s("x"))).hasMessage("1 validation error detected: Invalid UpdateExpression: "
                 + "Incorrect operand type for operator or function; operator or function: +, operand type: S");
-        assertThatThrownBy(() -> update("SET a = :v - a", ":v", ss("x"))).hasMessage("Invalid UpdateExpression: "
+        assertThatThrownBy(() -> update("SET a = :v - a", ":v", ss("x"))).hasMessage("1 validation error detected: Invalid UpdateExpression: "
                 + "Incorrect operand type for operator or function; operator or function: -, operand type: SS");
-        assertThatThrownBy(() -> update("SET a = size(b)")).hasMessageStartingWith("Invalid UpdateExpression: ");
+        assertThatThrownBy(() -> update("SET a = size(b)")).hasMessageStartingWith("1 validation error detected: Invalid UpdateExpression: ");
     }
 
     // AWS-recorded: an empty set value is refused ("An number set  may not be empty", two spaces, write prefix).
@@ -253,13 +253,56 @@ class ExpressionErrorsTest {
                 .hasMessage("One or more parameter values were invalid: An string set  may not be empty");
     }
 
-    // Numbers in values obey the same rules as stored numbers.
+    // Numbers in values obey the rules of stored numbers; AWS names the parameter and the key (ExtendDB #201, captured).
     @Test
     void invalidNumberValues() {
-        assertThatThrownBy(() -> update("SET x = :n", ":n", n("1E+200")))
-                .hasMessage("Number overflow. Attempting to store a number with magnitude larger than supported range");
-        assertThatThrownBy(() -> condition("x = :n", ":n", n("abc")))
-                .hasMessage("The parameter cannot be converted to a numeric value: abc");
+        assertThatThrownBy(() -> update("SET x = :n", ":n", n("1E+200"))).hasMessage("1 validation error detected: "
+                + "ExpressionAttributeValues contains "
+                + "invalid value: Number overflow. Attempting to store a number with magnitude larger than supported range "
+                + "for key :n");
+        assertThatThrownBy(() -> condition("x = :n", ":n", n("abc"))).hasMessage(
+                "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: abc for key :n");
+        assertThatThrownBy(() -> condition("contains(x, :n)", ":n", ns("1", "1x"))).hasMessage(
+                "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: 1x for key :n");
+    }
+
+    // Write operations prefix request-validation errors of every expression (AWS, captured by ExtendDB #64:
+    // PutItem's "1 validation error detected: Invalid ConditionExpression: The expression has redundant parentheses;").
+    @Test
+    void writeContextsPrefixValidationErrors() {
+        ExpressionContext write = new ExpressionContext(java.util.Map.of("#a", "a"), java.util.Map.of(":v", s("x")), true);
+        assertThatThrownBy(() -> Expressions.parseCondition("((#a = :v))", write)).hasMessage(
+                "1 validation error detected: Invalid ConditionExpression: The expression has redundant parentheses;");
+        ExpressionContext write2 = new ExpressionContext(null, null, true);
+        assertThatThrownBy(() -> Expressions.parseCondition("status = :v", write2)).hasMessageStartingWith(
+                "1 validation error detected: Invalid ConditionExpression: ");
+        ExpressionContext write3 = new ExpressionContext(null, java.util.Map.of(":v", s("x")), true);
+        Expressions.parseCondition("attribute_exists(a)", write3);
+        assertThatThrownBy(write3::verifyAllUsed).hasMessage("1 validation error detected: Value provided in "
+                + "ExpressionAttributeValues unused in expressions: keys: {:v}");
+        // Syntax errors are AWS-recorded without the prefix.
+        ExpressionContext write4 = new ExpressionContext(null, null, true);
+        assertThatThrownBy(() -> Expressions.parseUpdate("SET a = b,", write4))
+                .hasMessage("Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \",\"");
+        // A read context gives the unprefixed form.
+        assertThatThrownBy(() -> condition("((a = :v))", ":v", s("x")))
+                .hasMessage("Invalid ConditionExpression: The expression has redundant parentheses;");
+    }
+
+    // Redundant parentheses are refused in key conditions and filters too, named by their parameter (ExtendDB #130).
+    @Test
+    void redundantParenthesesInEveryConditionKind() {
+        assertThatThrownBy(() -> Expressions.parseKeyCondition("((pk = :v))", ctx(":v", s("x"))))
+                .hasMessage("Invalid KeyConditionExpression: The expression has redundant parentheses;");
+        assertThatThrownBy(() -> Expressions.parseFilter("((a = :v))", ctx(":v", s("x"))))
+                .hasMessage("Invalid FilterExpression: The expression has redundant parentheses;");
+    }
+
+    // AWS-recorded (minidyn #21): a bare attribute is not a condition.
+    @Test
+    void aBareAttributeIsNotACondition() {
+        assertThatThrownBy(() -> condition("attribute_exists(car_id) AND NOT #h", "#h", "has_air_conditioner"))
+                .hasMessage("Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"#h\"");
     }
 
     // Runtime errors keep the item unchanged: apply works on a copy.

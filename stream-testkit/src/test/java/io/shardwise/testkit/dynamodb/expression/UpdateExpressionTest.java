@@ -215,6 +215,15 @@ class UpdateExpressionTest {
         assertThat(r.updatedNew()).isEqualTo(item("qty", n("2"), "info", m("x", n("7")), "fresh", n("1")));
     }
 
+    // AWS (paritysuite conformance, eu-west-2): UPDATED_NEW holds every subpath one SET wrote; SET l[0] on an empty list.
+    @Test
+    void severalSubpathsOfOneMapAndTheFirstElementOfAnEmptyList() {
+        UpdateResult r = update(item("a", m("existing", s("e")), "l", l()), "SET #a.#b = :x, #a.#c = :y, l[0] = :x",
+                "#a", "a", "#b", "b", "#c", "c", ":x", s("x"), ":y", s("y"));
+        assertThat(r.updatedNew()).isEqualTo(item("a", m("b", s("x"), "c", s("y")), "l", l(s("x"))));
+        assertThat(r.item()).containsEntry("a", m("existing", s("e"), "b", s("x"), "c", s("y")));
+    }
+
     // Top-level attributes the update touches: the engine refuses updates of key attributes with them.
     @Test
     void topLevelAttributesOfNestedPaths() {
