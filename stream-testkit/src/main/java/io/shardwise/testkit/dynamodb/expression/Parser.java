@@ -2,6 +2,7 @@ package io.shardwise.testkit.dynamodb.expression;
 
 import io.shardwise.testkit.dynamodb.expression.Condition.Comparator;
 import io.shardwise.testkit.dynamodb.expression.Token.Kind;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class Parser {
     static final int MAX_IN_OPERANDS = 100;
+    static final int MAX_EXPRESSION_BYTES = 4096;
     private static final Set<String> CONDITION_FUNCTIONS =
             Set.of("attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains");
     private static final Set<String> TYPE_CODES = Set.of("S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M");
@@ -479,9 +481,17 @@ final class Parser {
 
     // ---- token helpers ------------------------------------------------------------------------------------------
 
+    /** Checked before parsing: an empty text, and the 4 KB limit on the raw UTF-8 text (Developer Guide, "Quotas"). */
     private void requireNotEmpty() {
         if (text.isBlank()) {
             throw invalid("The expression can not be empty;");
+        }
+        int size = text.getBytes(StandardCharsets.UTF_8).length;
+        if (size > MAX_EXPRESSION_BYTES) {
+            // AWS-recorded wordings: an update's message has no size, the others end with it; neither is prefixed.
+            throw new DynamoDbValidationException("Invalid " + parameter
+                    + ": Expression size has exceeded the maximum allowed size;"
+                    + (parameter.equals("UpdateExpression") ? "" : " expression size: " + size));
         }
     }
 

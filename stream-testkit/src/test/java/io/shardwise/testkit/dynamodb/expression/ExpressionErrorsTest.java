@@ -298,6 +298,23 @@ class ExpressionErrorsTest {
                 .hasMessage("Invalid FilterExpression: The expression has redundant parentheses;");
     }
 
+    // Developer Guide "Quotas": an expression string is at most 4 KB, counted on the raw text (paritysuite capture:
+    // 4096 bytes accepted, 4097 refused). Wording as AWS returned it: with the size for a filter (pynamodb #979),
+    // without for an update and without the write prefix (aws-sdk-java-v2 #4597).
+    @Test
+    void expressionsAreAtMostFourKilobytes() {
+        String longName = "a".repeat(4096 - "attribute_exists()".length());
+        assertThatCode(() -> condition("attribute_exists(" + longName + ")")).doesNotThrowAnyException();
+        String tooLong = "attribute_exists(" + longName + "b)";
+        assertThatThrownBy(() -> Expressions.parseFilter(tooLong, ctx())).hasMessage(
+                "Invalid FilterExpression: Expression size has exceeded the maximum allowed size; expression size: 4097");
+        assertThatThrownBy(() -> update("REMOVE " + "b".repeat(4100))).hasMessage(
+                "Invalid UpdateExpression: Expression size has exceeded the maximum allowed size;");
+        // Bytes, not characters: 2049 two-byte characters are 4098 bytes.
+        assertThatThrownBy(() -> Expressions.parseProjection("\u00e9".repeat(2049), ctx())).hasMessage(
+                "Invalid ProjectionExpression: Expression size has exceeded the maximum allowed size; expression size: 4098");
+    }
+
     // AWS-recorded (minidyn #21): a bare attribute is not a condition.
     @Test
     void aBareAttributeIsNotACondition() {
