@@ -43,7 +43,10 @@ final class Updater implements UpdateExpression {
         writes.forEach(Runnable::run);
         removals.sort(Updater::highestIndexFirst);
         removals.forEach(path -> Paths.remove(result, path));
-        return new UpdateResult(result, Projector.project(item, written), Projector.project(result, written));
+        // A removed path has no new value: projecting it from the result would pick up whatever shifted into its place.
+        List<DocumentPath> stillPresent = new ArrayList<>(written);
+        stillPresent.removeAll(removals);
+        return new UpdateResult(result, Projector.project(item, written), Projector.project(result, stillPresent));
     }
 
     /** The value an action writes, computed from the item before the update; null means "remove the attribute". */

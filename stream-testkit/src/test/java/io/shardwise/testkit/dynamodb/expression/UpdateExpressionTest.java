@@ -224,6 +224,15 @@ class UpdateExpressionTest {
         assertThat(r.item()).containsEntry("a", m("existing", s("e"), "b", s("x"), "c", s("y")));
     }
 
+    // ReturnValues: a removed path has no new value, so UPDATED_NEW leaves it out (not the element that shifted into it).
+    @Test
+    void removedListElementsAreNotInUpdatedNew() {
+        UpdateResult r = update(item("l", l(s("a"), s("b"), s("c"))), "REMOVE l[1]");
+        assertThat(r.updatedOld()).isEqualTo(item("l", l(s("b"))));
+        assertThat(r.updatedNew()).isEmpty();
+        assertThat(r.item()).isEqualTo(item("l", l(s("a"), s("c"))));
+    }
+
     // Top-level attributes the update touches: the engine refuses updates of key attributes with them.
     @Test
     void topLevelAttributesOfNestedPaths() {
