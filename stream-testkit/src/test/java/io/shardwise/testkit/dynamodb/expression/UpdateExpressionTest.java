@@ -233,6 +233,15 @@ class UpdateExpressionTest {
         assertThat(r.item()).isEqualTo(item("l", l(s("a"), s("c"))));
     }
 
+    // ReturnValues UPDATED_NEW after SET past the end of a list: the appended element, where it landed.
+    @Test
+    void appendedElementIsInUpdatedNew() {
+        UpdateResult r = update(item("l", l(s("a"))), "SET l[9] = :v", ":v", s("z"));
+        assertThat(r.item()).isEqualTo(item("l", l(s("a"), s("z"))));
+        assertThat(r.updatedOld()).isEmpty();
+        assertThat(r.updatedNew()).isEqualTo(item("l", l(s("z"))));
+    }
+
     // Top-level attributes the update touches: the engine refuses updates of key attributes with them.
     @Test
     void topLevelAttributesOfNestedPaths() {
