@@ -23,6 +23,7 @@ public final class ExpressionContext {
     private final Map<String, AttributeValue> values;
     private final Set<String> usedNames = new HashSet<>();
     private final Set<String> usedValues = new HashSet<>();
+    private final boolean writeOperation;
 
     /**
      * @param names  {@code ExpressionAttributeNames}, or null when the request has none
@@ -30,6 +31,18 @@ public final class ExpressionContext {
      * @throws DynamoDbValidationException when a key lacks its {@code #} or {@code :} (AWS's "contains invalid key")
      */
     public ExpressionContext(Map<String, String> names, Map<String, AttributeValue> values) {
+        this(names, values, false);
+    }
+
+    /**
+     * A context for a write operation (PutItem, UpdateItem, DeleteItem, a transaction's actions) when
+     * {@code writeOperation}: AWS prefixes the request-validation errors of those with {@code 1 validation error
+     * detected: } (syntax errors and errors found against the stored item excepted).
+     *
+     * @throws DynamoDbValidationException when a key lacks its {@code #} or {@code :} (AWS's "contains invalid key")
+     */
+    public ExpressionContext(Map<String, String> names, Map<String, AttributeValue> values, boolean writeOperation) {
+        this.writeOperation = writeOperation;
         this.names = names == null ? Map.of() : new LinkedHashMap<>(names);
         this.values = values == null ? Map.of() : new LinkedHashMap<>(values);
         for (String key : this.names.keySet()) {
@@ -48,11 +61,15 @@ public final class ExpressionContext {
 
     /**
      * Throws when a name or value was given but no expression used it: {@code Value provided in ExpressionAttributeNames
-     * unused in expressions: keys: {#a, #b}} (names are checked first). This is the wording of GetItem and Query; write
-     * operations prefix it (see {@link #verifyAllUsedInWrite()}).
+     * unused in expressions: keys: {#a, #b}} (names are checked first). A read context gives GetItem's and Query's
+     * wording; a write context (see the three-argument constructor) prefixes it as PutItem and UpdateItem do.
      */
     public void verifyAllUsed() {
-        verify("");
+        verify(writeOperation ? WRITE_PREFIX : "");
+    }
+
+    boolean isWriteOperation() {
+        return writeOperation;
     }
 
     /** {@link #verifyAllUsed()} with the {@code 1 validation error detected: } prefix AWS gives PutItem/UpdateItem/DeleteItem. */

@@ -43,13 +43,12 @@ public final class Numbers {
         if (n == null) {
             throw new DynamoDbValidationException("The parameter cannot be converted to a numeric value");
         }
-        String trimmed = n.strip();
-        // BigDecimal accepts forms DynamoDB does not ("1.5d" is not accepted either, but "Infinity"/"NaN" never reach here).
-        if (trimmed.isEmpty() || !trimmed.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+        // Decimal notation only: no surrounding whitespace (AWS-recorded), no "Infinity"/"NaN"/hex.
+        if (!n.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
             throw new DynamoDbValidationException("The parameter cannot be converted to a numeric value: " + n);
         }
         try {
-            return new BigDecimal(trimmed);
+            return new BigDecimal(n);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new DynamoDbValidationException("The parameter cannot be converted to a numeric value: " + n);
         }

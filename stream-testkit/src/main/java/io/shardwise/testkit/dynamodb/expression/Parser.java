@@ -2,6 +2,7 @@ package io.shardwise.testkit.dynamodb.expression;
 
 import io.shardwise.testkit.dynamodb.expression.Condition.Comparator;
 import io.shardwise.testkit.dynamodb.expression.Token.Kind;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class Parser {
     static final int MAX_IN_OPERANDS = 100;
+    static final int MAX_EXPRESSION_BYTES = 4096;
     private static final Set<String> CONDITION_FUNCTIONS =
             Set.of("attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains");
     private static final Set<String> TYPE_CODES = Set.of("S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M");
@@ -63,7 +65,7 @@ final class Parser {
         }
         p.expect(Kind.EOF);
         p.throwDeferred();
-        p.checkDisjoint(paths, "");
+        p.checkDisjoint(paths);
         return paths;
     }
 
@@ -89,10 +91,9 @@ final class Parser {
         } while (p.peek().kind() != Kind.EOF);
         p.throwDeferred();
         if (repeated != null) {
-            throw new DynamoDbValidationException(ExpressionContext.WRITE_PREFIX + "Invalid UpdateExpression: The \""
-                    + repeated + "\" section can only be used once in an update expression;");
+            throw p.invalid("The \"" + repeated + "\" section can only be used once in an update expression;");
         }
-        p.checkDisjoint(actions.stream().map(UpdateAction::path).toList(), ExpressionContext.WRITE_PREFIX);
+        p.checkDisjoint(actions.stream().map(UpdateAction::path).toList());
         return actions;
     }
 
@@ -437,39 +438,42 @@ final class Parser {
         if (v == null) {
             defer("An expression attribute value used in expression is not defined; attribute value: " + t.text());
         } else {
-            checkValue(v);
+            checkValue(t.text(), v);
         }
         return new Operand.Value(t.text(), v);
     }
 
     /** A value DynamoDB could not store is refused (AWS-recorded wording, with the write prefix in UpdateItem). */
-    private void checkValue(AttributeValue v) {
-        String prefix = parameter.equals("UpdateExpression") ? ExpressionContext.WRITE_PREFIX : "";
+    private void checkValue(String alias, AttributeValue v) {
         String emptySet = v.hasSs() && v.ss().isEmpty() ? "string"
                 : v.hasNs() && v.ns().isEmpty() ? "number"
                 : v.hasBs() && v.bs().isEmpty() ? "binary" : null;
         if (emptySet != null) {
             throw new DynamoDbValidationException(
-                    prefix + "One or more parameter values were invalid: An " + emptySet + " set  may not be empty");
+                    requestPrefix() + "One or more parameter values were invalid: An " + emptySet + " set  may not be empty");
         }
-        if (v.n() != null) {
-            Numbers.canonical(v.n());
-        }
-        if (v.hasNs()) {
-            v.ns().forEach(Numbers::canonical);
+        try {
+            if (v.n() != null) {
+                Numbers.canonical(v.n());
+            }
+            if (v.hasNs()) {
+                v.ns().forEach(Numbers::canonical);
+            }
+        } catch (DynamoDbValidationException e) {
+            throw new DynamoDbValidationException(requestPrefix() + "ExpressionAttributeValues contains invalid value: "
+                    + e.getMessage() + " for key " + alias);
         }
     }
 
-    private void checkDisjoint(List<DocumentPath> paths, String prefix) {
+    private void checkDisjoint(List<DocumentPath> paths) {
         for (int i = 0; i < paths.size(); i++) {
             for (int j = 0; j < i; j++) {
                 DocumentPath one = paths.get(j);
                 DocumentPath two = paths.get(i);
                 String kind = one.overlaps(two) ? "overlap" : one.conflicts(two) ? "conflict" : null;
                 if (kind != null) {
-                    throw new DynamoDbValidationException(prefix + "Invalid " + parameter + ": Two document paths " + kind
-                            + " with each other; must remove or rewrite one of these paths; path one: " + one
-                            + ", path two: " + two);
+                    throw invalid("Two document paths " + kind + " with each other; must remove or rewrite one of these "
+                            + "paths; path one: " + one + ", path two: " + two);
                 }
             }
         }
@@ -477,9 +481,17 @@ final class Parser {
 
     // ---- token helpers ------------------------------------------------------------------------------------------
 
+    /** Checked before parsing: an empty text, and the 4 KB limit on the raw UTF-8 text (Developer Guide, "Quotas"). */
     private void requireNotEmpty() {
         if (text.isBlank()) {
             throw invalid("The expression can not be empty;");
+        }
+        int size = text.getBytes(StandardCharsets.UTF_8).length;
+        if (size > MAX_EXPRESSION_BYTES) {
+            // AWS-recorded wordings: an update's message has no size, the others end with it; neither is prefixed.
+            throw new DynamoDbValidationException("Invalid " + parameter
+                    + ": Expression size has exceeded the maximum allowed size;"
+                    + (parameter.equals("UpdateExpression") ? "" : " expression size: " + size));
         }
     }
 
@@ -519,21 +531,31 @@ final class Parser {
         }
     }
 
-    /** AWS's syntax error: the offending token, and the text from the token before it up to the offending one. */
+    /**
+     * AWS's syntax error (AWS-recorded examples: {@code token: "Mystr2", near: "myNum Mystr2 myNum2"}; at the end
+     * {@code token: "<EOF>", near: ","}): "near" is the source text from the token before the offending one to the
+     * token after it.
+     */
     private DynamoDbValidationException syntaxError(Token t) {
         int index = tokens.indexOf(t);
-        String near;
-        if (index == 0) {
-            near = t.text();
-        } else {
-            Token previous = tokens.get(index - 1);
-            near = text.substring(previous.start(), t.kind() == Kind.EOF ? previous.end() : t.end());
-        }
-        return invalid("Syntax error; token: \"" + t.display() + "\", near: \"" + near + "\"");
+        int from = index == 0 ? t.start() : tokens.get(index - 1).start();
+        int to = t.kind() == Kind.EOF ? text.length() : tokens.get(index + 1).kind() == Kind.EOF ? t.end() : tokens.get(index + 1).end();
+        return new DynamoDbValidationException("Invalid " + parameter + ": Syntax error; token: \"" + t.display()
+                + "\", near: \"" + text.substring(from, to) + "\"");
     }
 
+    /** A request-validation error other than a syntax error (those AWS prefixes in write operations). */
     private DynamoDbValidationException invalid(String detail) {
-        return new DynamoDbValidationException("Invalid " + parameter + ": " + detail);
+        return new DynamoDbValidationException(requestPrefix() + "Invalid " + parameter + ": " + detail);
+    }
+
+    /**
+     * AWS-recorded: write operations put {@code 1 validation error detected: } before request-validation errors (an
+     * empty or repeated update section, overlapping paths, unused or empty values, redundant parentheses), not before
+     * syntax errors. An update expression only ever comes in a write.
+     */
+    private String requestPrefix() {
+        return ctx.isWriteOperation() || parameter.equals("UpdateExpression") ? ExpressionContext.WRITE_PREFIX : "";
     }
 
     private void defer(String detail) {

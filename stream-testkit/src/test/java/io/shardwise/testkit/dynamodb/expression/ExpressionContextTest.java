@@ -76,7 +76,7 @@ class ExpressionContextTest {
                 .hasMessage("Invalid ConditionExpression: An expression attribute name used in the document path is not "
                         + "defined; attribute name: #a");
         assertThatThrownBy(() -> Expressions.parseUpdate("SET a = :v", ctx()))
-                .hasMessage("Invalid UpdateExpression: An expression attribute value used in expression is not defined; "
+                .hasMessage("1 validation error detected: Invalid UpdateExpression: An expression attribute value used in expression is not defined; "
                         + "attribute value: :v");
         assertThatThrownBy(() -> Expressions.parseFilter("a = :v", ctx()))
                 .hasMessage("Invalid FilterExpression: An expression attribute value used in expression is not defined; "
