@@ -145,6 +145,21 @@ class BatchRobustnessTest {
     }
 
     @Test
+    void kplUserRecordsSharingTheOuterRecordsEventIdAllRun() {
+        ScriptedProcessor p = new ScriptedProcessor();
+        List<StreamRecord<String>> aggregate = new ArrayList<>();
+        for (int sub = 0; sub < 3; sub++) {
+            String payload = "u" + sub;
+            aggregate.add(new StreamRecord<>(payload, ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)),
+                    "k" + sub, SHARD, ARN, seq(0), sub, null, SHARD + ":" + seq(0)));
+        }
+        BatchResult r = BatchProcessor.create(p, config().dedupStore(new InMemoryDedupStore()).build())
+                .process(aggregate, null);
+        assertThat(outcomes(r)).containsOnly(Outcome.PROCESSED);
+        assertThat(p.effects).containsExactly("u0", "u1", "u2");
+    }
+
+    @Test
     void recordsOutOfSequenceOrderRunInSequenceOrderAndOutcomesStayInInputOrder() {
         ScriptedProcessor p = new ScriptedProcessor().failing("r1", 1);
         List<StreamRecord<String>> batch = new ArrayList<>(List.of(record(2, "k", "r2"), record(0, "k", "r0"),

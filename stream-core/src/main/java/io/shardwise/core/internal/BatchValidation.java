@@ -19,8 +19,8 @@ import java.util.Map;
  * <ul>
  *   <li>a null record, or (watermark mode, which orders by it) a non-numeric sequence number: the whole batch
  *       fails, before any record ran, with a message naming the record;</li>
- *   <li>a record repeating an earlier record's stream position (sequence and sub-sequence number) or event id with
- *       other data: parked with its payload ({@link InvalidRecordException}), never run, never skipped as a
+ *   <li>a record repeating an earlier record's stream position (sequence and sub-sequence number), or its event id
+ *       on another sequence number (KPL user records share the outer record's), with other data: parked with its payload ({@link InvalidRecordException}), never run, never skipped as a
  *       duplicate; with the same data it is the same record twice and goes through dedup as any redelivery;</li>
  *   <li>records out of sequence order: run in sequence order (the shard's order), with a warning naming the first
  *       out-of-order record; outcomes stay in input order.</li>
@@ -94,7 +94,10 @@ final class BatchValidation {
             }
             Slot<R, T> sameEvent = s.raw.eventId() == null || samePosition != null ? null
                     : byEventId.putIfAbsent(s.raw.eventId(), s);
-            if (sameEvent != null && !sameEvent.raw.data().equals(s.raw.data())) {
+            // KPL user records of one aggregate share the outer record's sequence number and eventID: only an
+            // eventID on another sequence number is a repeat.
+            if (sameEvent != null && !sameEvent.raw.sequenceNumber().equals(s.raw.sequenceNumber())
+                    && !sameEvent.raw.data().equals(s.raw.data())) {
                 s.invalid = repeated(s, sameEvent, "its eventID");
             }
         }

@@ -128,7 +128,9 @@ public final class Engine<R, T> {
         for (var lease : run.leases.entrySet()) {
             try {
                 run.dedupCalls.incrementAndGet();
-                store.release(lease.getKey(), lease.getValue(), run.expiresAt(run.now()));
+                // Through the batch's bounded view: with no time left the release is skipped (the lease then ends
+                // with the invocation's time, which is what bounds it).
+                run.store.release(lease.getKey(), lease.getValue(), run.expiresAt(run.now()));
             } catch (RuntimeException e) {
                 batchFatal.addSuppressed(e);
             }

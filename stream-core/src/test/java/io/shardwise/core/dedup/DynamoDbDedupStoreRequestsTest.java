@@ -145,6 +145,36 @@ class DynamoDbDedupStoreRequestsTest {
         assertThat(fake.request(0, UpdateItemRequest.class).overrideConfiguration()).isEmpty();
     }
 
+    @Test
+    void claimTakingOverAnEndedLeaseCountsThatAttemptWithASecondConditionalUpdate() {
+        fake.then(r -> UpdateItemResponse.builder().attributes(Map.of("id", s(ID), "status", s("INPROGRESS"),
+                "attempts", n("1"), "expiration", n(EXPIRES_S), "in_progress_expiration", n("1893456000000"),
+                "lease_token", s("the-timed-out-one"))).build());
+
+        DedupStore.ClaimResult result = claim(null);
+
+        String token = ((Claimed) result).leaseToken();
+        UpdateItemRequest count = fake.request(1, UpdateItemRequest.class);
+        assertThat(count.key()).isEqualTo(Map.of("id", s(ID)));
+        assertThat(count.updateExpression()).isEqualTo("ADD attempts :one");
+        assertThat(count.conditionExpression()).isEqualTo("lease_token = :token");
+        assertThat(count.expressionAttributeValues()).isEqualTo(Map.of(":one", n("1"), ":token", s(token)));
+        assertThat(fake.requests).hasSize(2);
+        assertThat(result).isEqualTo(new Claimed(token, 2));
+    }
+
+    @Test
+    void releaseIsOneUpdateConditionalOnTheLeaseThatKeepsTheAttempts() {
+        assertThat(store.release(ID, "token-1", EXPIRES)).isTrue();
+
+        UpdateItemRequest r = fake.request(0, UpdateItemRequest.class);
+        assertThat(r.updateExpression()).isEqualTo("SET #status = :failed REMOVE lease_token, in_progress_expiration");
+        assertThat(r.conditionExpression()).isEqualTo("#status = :inprogress AND lease_token = :token");
+        assertThat(r.expressionAttributeNames()).isEqualTo(Map.of("#status", "status"));
+        assertThat(r.expressionAttributeValues()).isEqualTo(Map.of(":failed", s("FAILED"),
+                ":inprogress", s("INPROGRESS"), ":token", s("token-1")));
+    }
+
     private DedupStore.ClaimResult claim(String validation) {
         return store.claim(ID, validation, LEASE_UNTIL, EXPIRES);
     }
