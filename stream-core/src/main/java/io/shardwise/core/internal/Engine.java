@@ -817,7 +817,8 @@ public final class Engine<R, T> {
                         + "ProcessingConfig.failureSink(...), or a poison record blocks its shard until it expires)");
             } else {
                 try {
-                    sink.park(reporter.parked(s.raw, reported, attempts, config.clock().instant()));
+                    sink.park(reporter.parked(s.raw, store == null ? null : s.id, reported, attempts,
+                            config.clock().instant()));
                 } catch (Exception e) {
                     sinkError = e;
                 }
