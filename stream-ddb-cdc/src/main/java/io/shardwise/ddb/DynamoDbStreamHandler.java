@@ -58,7 +58,10 @@ import java.util.Objects;
  *   <li>{@code sequenceNumber} and {@code eventId} are the record's.</li>
  * </ul>
  * A record that cannot be decoded (malformed attribute values, an image that does not fit {@code T}) fails
- * non-retryably and is parked with its JSON; it never fails the batch.
+ * non-retryably and is parked with its JSON; it never fails the batch. So does one whose keys or images break
+ * DynamoDB's own item limits (a number of more than 38 significant digits or outside 1E-130 to 9.99…E+125, a value
+ * nested inside more than 32 maps or lists, a map of more than 400 KB): the real service never sends one, and it is
+ * refused before any parse or conversion whose cost grows faster than its size.
  *
  * <h2>Dedup key</h2>
  * The default dedup key is the record's {@code eventID}, unique per change and the same on every redelivery. A

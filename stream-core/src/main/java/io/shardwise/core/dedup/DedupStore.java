@@ -265,4 +265,27 @@ public interface DedupStore {
      * @return one result per input, in input order
      */
     List<CommitResult> commit(List<Staged> records, Instant expiresAt);
+
+    /**
+     * Releases a parked record's marker so that the record runs when it is replayed (the replay tool calls this
+     * before putting the record back): deletes {@code id}'s item only if it is still {@code PARKED}. A record
+     * parked under a payload-derived key comes back at a new position with the same key, and a {@code PARKED}
+     * marker counts as done, so without this the replayed record would be skipped as a duplicate.
+     *
+     * <p>Exact DynamoDB condition: {@code #status = :parked} ({@code DeleteItem}, returning the item on a failed
+     * condition). An item of any other status is left as it is: the record is being processed, failed, or done
+     * since (e.g. replayed before), and the dedup rules apply to it as to any record.
+     *
+     * @return true when no live item of {@code id} is left: deleted now, deleted by an earlier try of this call
+     *         whose response was lost (the SDK's retry then finds none), or none was there (absent or expired);
+     *         false when a live item of another status stays
+     * @throws io.shardwise.core.StreamProcessingException on an infrastructure failure, naming the table and fix
+     * @throws UnsupportedOperationException from this default, for a store written before this method existed
+     *                                       (a default keeps such stores compiling; the replay tool then leaves
+     *                                       the record where it is and says why)
+     */
+    default boolean releaseParked(String id) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot release parked dedup markers "
+                + "(it does not implement DedupStore.releaseParked)");
+    }
 }

@@ -1026,4 +1026,30 @@ public final class DynamoDbDedupStore implements DedupStore {
     public String toString() {
         return "DynamoDbDedupStore[" + tableName + (sortKey == null ? "" : ", sortKey=" + sortKey) + "]";
     }
+
+    @Override
+    public boolean releaseParked(String id) {
+        Objects.requireNonNull(id, "id");
+        try {
+            client.deleteItem(software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest.builder()
+                    .tableName(tableName)
+                    .key(key(id))
+                    .conditionExpression("#status = :parked")
+                    .expressionAttributeNames(Expressions.STATUS_NAME)
+                    .expressionAttributeValues(Map.of(":parked", status(Status.PARKED)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            // No item returned: none there, or the SDK retried a delete whose first response was lost.
+            Map<String, AttributeValue> item = e.item();
+            if (item == null || item.isEmpty()) {
+                return true;
+            }
+            Entry existing = entry(id, item);
+            return existing != null && existing.isExpired(clock.instant());
+        } catch (SdkException e) {
+            throw failure("DeleteItem", "releasing the parked dedup record '" + id + "' for replay", e);
+        }
+    }
 }

@@ -403,4 +403,18 @@ public class InMemoryDedupStore implements DedupStore {
     public String toString() {
         return "InMemoryDedupStore";
     }
+
+    @Override
+    public boolean releaseParked(String id) {
+        Objects.requireNonNull(id, "id");
+        requests.record("DeleteItem");
+        synchronized (lock) {
+            Item item = items.get(id);
+            if (item == null || item.status() == Status.PARKED) {
+                items.remove(id);
+                return true;
+            }
+            return item.status() != null && item.expired(clock.instant().getEpochSecond());
+        }
+    }
 }

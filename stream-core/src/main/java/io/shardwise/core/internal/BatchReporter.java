@@ -160,10 +160,11 @@ final class BatchReporter {
         return named.getClass().getName();
     }
 
-    ParkedRecord parked(StreamRecord<?> r, Throwable error, int attempts, Instant now) {
+    /** @param dedupId the record's marker id in the dedup store, or null without one (see ParkedRecord) */
+    ParkedRecord parked(StreamRecord<?> r, String dedupId, Throwable error, int attempts, Instant now) {
         return new ParkedRecord(config.consumerName(), r.sourceArn(), r.shardId(), r.sequenceNumber(),
                 r.subSequenceNumber(), r.partitionKey(), r.approximateArrivalTime(), r.eventId(),
                 Base64.getEncoder().encodeToString(r.dataBytes()), errorClassOf(error), error.getMessage(),
-                attempts, now);
+                attempts, now, dedupId);
     }
 }

@@ -89,7 +89,8 @@ final class FailureHandling<R, T> {
                     + "ProcessingConfig.failureSink(...), or a poison record blocks its shard until it expires)");
         } else {
             try {
-                run.sink.park(run.reporter.parked(s.raw, reported, attempts, run.now()));
+                run.sink.park(run.reporter.parked(s.raw, run.store == null ? null : s.id, reported, attempts,
+                        run.now()));
             } catch (Exception e) {
                 sinkError = e;
             }

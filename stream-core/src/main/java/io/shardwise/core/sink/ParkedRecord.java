@@ -21,6 +21,11 @@ import java.util.Objects;
  * @param errorMessage           the failure's message (may be null)
  * @param attempts               attempts made, including the last
  * @param parkedAt               when it was parked
+ * @param dedupId                the record's dedup marker id in the consumer's dedup store
+ *                               ({@code consumer#sha256(dedup key)}: never the key itself), or null when the
+ *                               consumer has no dedup store. The replay tool releases that marker before putting
+ *                               the record back, so that a record parked under a payload-derived key runs when
+ *                               replayed instead of being skipped as a duplicate
  */
 public record ParkedRecord(
         String consumerName,
@@ -35,12 +40,22 @@ public record ParkedRecord(
         String errorClass,
         String errorMessage,
         int attempts,
-        Instant parkedAt) {
+        Instant parkedAt,
+        String dedupId) {
 
     public ParkedRecord {
         Objects.requireNonNull(shardId, "shardId");
         Objects.requireNonNull(sequenceNumber, "sequenceNumber");
         Objects.requireNonNull(payloadBase64, "payloadBase64");
+    }
+
+    /** A record without a dedup id: the signature before {@code dedupId} existed, kept so callers compile. */
+    public ParkedRecord(String consumerName, String sourceArn, String shardId, String sequenceNumber,
+                        long subSequenceNumber, String partitionKey, Instant approximateArrivalTime, String eventId,
+                        String payloadBase64, String errorClass, String errorMessage, int attempts,
+                        Instant parkedAt) {
+        this(consumerName, sourceArn, shardId, sequenceNumber, subSequenceNumber, partitionKey,
+                approximateArrivalTime, eventId, payloadBase64, errorClass, errorMessage, attempts, parkedAt, null);
     }
 
     /** The payload bytes (decoded from base64; a fresh array). */

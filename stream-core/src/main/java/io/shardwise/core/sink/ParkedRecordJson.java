@@ -122,7 +122,8 @@ final class ParkedRecordJson {
                 text(node, "errorClass"),
                 text(node, "errorMessage"),
                 node.path("attempts").asInt(0),
-                instant(node, "parkedAt"));
+                instant(node, "parkedAt"),
+                text(node, "dedupId"));
         return new Parsed(record, pointer);
     }
 
@@ -143,6 +144,9 @@ final class ParkedRecordJson {
         node.put("errorMessage", r.errorMessage());
         node.put("attempts", r.attempts());
         node.put("parkedAt", iso(r.parkedAt()));
+        if (r.dedupId() != null) {
+            node.put("dedupId", r.dedupId()); // absent rather than null: older readers see the same fields
+        }
         return node;
     }
 

@@ -64,6 +64,14 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  * to look at messages without receiving them, so a dry run does raise their receive count (mind a redrive
  * policy's {@code maxReceiveCount}) and, on a FIFO queue, sees only each group's first messages.
  *
+ * <p><b>Dedup markers.</b> A record carries its dedup marker id when its consumer has a dedup store. Given that
+ * store ({@link Builder#dedupStore}), the replayer releases the record's {@code PARKED} marker (a delete only if
+ * still {@code PARKED}) just before the put, so that a record parked under a payload-derived key (an event id)
+ * runs when it comes back instead of being skipped as a duplicate. Without the store such a record is
+ * {@link Action#FAILED} and left where it is; records under the default position key need no release (their new
+ * position is a new key). The marker is released before the put, the message deleted after it: a put that fails
+ * leaves the message for a rerun, and the marker, already gone, is not needed again.
+ *
  * <p><b>Errors.</b> A problem with one message or object (not a parked record, a spill object missing, a put
  * refused) is reported in the {@link Summary}, not thrown. Listing or receiving from the source failing throws
  * the AWS SDK's exception; what was done before stays done and is not reported.
@@ -87,6 +95,7 @@ public final class ParkedRecordReplayer {
     private final boolean deleteAfterReplay;
     private final int maxRecords;
     private final Duration visibilityTimeout;
+    private final ReplayMarkers markers;
 
     private ParkedRecordReplayer(Builder b) {
         this.kinesis = b.kinesis;
@@ -98,6 +107,7 @@ public final class ParkedRecordReplayer {
         this.deleteAfterReplay = b.deleteAfterReplay;
         this.maxRecords = b.maxRecords;
         this.visibilityTimeout = b.visibilityTimeout;
+        this.markers = new ReplayMarkers(b.dedupStore);
     }
 
     /** A builder; {@link Builder#kinesis} and the target stream are required. */
@@ -362,7 +372,13 @@ public final class ParkedRecordReplayer {
                 fail(c, r, partitionKey, "payloadBase64 is not valid base64: " + e.getMessage());
                 return;
             }
-            String what = payload.length + " bytes with partition key " + partitionKey + " onto " + target();
+            ReplayMarkers.Decision marker = markers.prepare(r, dryRun);
+            if (!marker.put()) {
+                fail(c, r, partitionKey, marker.note());
+                return;
+            }
+            String what = payload.length + " bytes with partition key " + partitionKey + " onto " + target()
+                    + (marker.note() == null ? "" : " (" + marker.note() + ")");
             if (dryRun) {
                 replayedIdentities.put(identity, c.source);
                 items.add(new Item(c.source, r.describe(), Action.WOULD_REPLAY, "would put " + what));
@@ -565,8 +581,9 @@ public final class ParkedRecordReplayer {
      * --to-stream NAME_OR_ARN                         the Kinesis stream to put them back onto
      * --dry-run                                       only report what would be done
      * --delete-after-replay                           delete S3 objects (and spill objects) once replayed
+     * --dedup-table NAME                              the consumer's dedup table: release PARKED markers first
      * --endpoint URL                                  endpoint for every service (LocalStack), optional
-     * --sqs-endpoint URL, --s3-endpoint URL, --kinesis-endpoint URL   per service, optional
+     * --sqs-endpoint URL, --s3-endpoint URL, --kinesis-endpoint URL, --dynamodb-endpoint URL   per service
      * --region NAME                                   default: the SDK's region chain, else us-east-1 with an endpoint
      * </pre>
      * Credentials come from the SDK's default chain. The clients it builds are closed before it returns. Against
@@ -596,9 +613,17 @@ public final class ParkedRecordReplayer {
                      .applyMutation(b -> cl.endpointFor(cl.sqsEndpoint).ifPresent(b::endpointOverride)).build();
              S3Client s3 = S3Client.builder().region(region)
                      .forcePathStyle(cl.endpointFor(cl.s3Endpoint).isPresent())
-                     .applyMutation(b -> cl.endpointFor(cl.s3Endpoint).ifPresent(b::endpointOverride)).build()) {
+                     .applyMutation(b -> cl.endpointFor(cl.s3Endpoint).ifPresent(b::endpointOverride)).build();
+             software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb = cl.dedupTable == null ? null
+                     : software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().region(region)
+                     .applyMutation(b -> cl.endpointFor(cl.dynamoDbEndpoint).ifPresent(b::endpointOverride))
+                     .build()) {
             Builder builder = builder().kinesis(kinesis).sqs(sqs).s3(s3)
                     .dryRun(cl.dryRun).deleteAfterReplay(cl.deleteAfterReplay);
+            if (dynamoDb != null) {
+                builder.dedupStore(io.shardwise.core.dedup.DynamoDbDedupStore.builder(dynamoDb, cl.dedupTable)
+                        .build());
+            }
             if (cl.toStream.startsWith("arn:")) {
                 builder.streamArn(cl.toStream);
             } else {
@@ -619,8 +644,9 @@ public final class ParkedRecordReplayer {
     /** The parsed command line. */
     static final class CommandLine {
         static final String USAGE = "usage: ParkedRecordReplayer (--from-sqs URL | --from-s3 s3://bucket/prefix)"
-                + " --to-stream NAME_OR_ARN [--dry-run] [--delete-after-replay] [--endpoint URL]"
-                + " [--sqs-endpoint URL] [--s3-endpoint URL] [--kinesis-endpoint URL] [--region NAME]";
+                + " --to-stream NAME_OR_ARN [--dry-run] [--delete-after-replay] [--dedup-table NAME] [--endpoint URL]"
+                + " [--sqs-endpoint URL] [--s3-endpoint URL] [--kinesis-endpoint URL] [--dynamodb-endpoint URL]"
+                + " [--region NAME]";
 
         String fromSqs;
         String s3Bucket;
@@ -632,6 +658,8 @@ public final class ParkedRecordReplayer {
         String sqsEndpoint;
         String s3Endpoint;
         String kinesisEndpoint;
+        String dynamoDbEndpoint;
+        String dedupTable;
         String regionName;
 
         static CommandLine parse(String[] args) {
@@ -648,6 +676,8 @@ public final class ParkedRecordReplayer {
                     case "--sqs-endpoint" -> cl.sqsEndpoint = value(args, ++i, a);
                     case "--s3-endpoint" -> cl.s3Endpoint = value(args, ++i, a);
                     case "--kinesis-endpoint" -> cl.kinesisEndpoint = value(args, ++i, a);
+                    case "--dynamodb-endpoint" -> cl.dynamoDbEndpoint = value(args, ++i, a);
+                    case "--dedup-table" -> cl.dedupTable = value(args, ++i, a);
                     case "--region" -> cl.regionName = value(args, ++i, a);
                     default -> throw new IllegalArgumentException("unknown argument: " + a);
                 }
@@ -686,7 +716,8 @@ public final class ParkedRecordReplayer {
             try {
                 return new DefaultAwsRegionProviderChain().getRegion();
             } catch (SdkException e) {
-                if (endpoint != null || sqsEndpoint != null || s3Endpoint != null || kinesisEndpoint != null) {
+                if (endpoint != null || sqsEndpoint != null || s3Endpoint != null || kinesisEndpoint != null
+                        || dynamoDbEndpoint != null) {
                     return Region.US_EAST_1;
                 }
                 throw e;
@@ -714,8 +745,19 @@ public final class ParkedRecordReplayer {
         private boolean deleteAfterReplay;
         private int maxRecords = DEFAULT_MAX_RECORDS;
         private Duration visibilityTimeout = DEFAULT_VISIBILITY_TIMEOUT;
+        private io.shardwise.core.dedup.DedupStore dedupStore;
 
         private Builder() {
+        }
+
+        /**
+         * The consumer's dedup store (the same table and consumer name it parks with). Needed to replay records
+         * parked under a payload-derived dedup key: their {@code PARKED} marker is released before the put (the
+         * replayer's role needs {@code dynamodb:DeleteItem} on the table). Optional; see the class comment.
+         */
+        public Builder dedupStore(io.shardwise.core.dedup.DedupStore dedupStore) {
+            this.dedupStore = dedupStore;
+            return this;
         }
 
         /** Required: the client for the target stream (yours; never closed here). */

@@ -231,7 +231,7 @@ public final class SqsFailureSink implements FailureSink {
                 + " in s3://" + pointer.bucket() + "/" + pointer.key() + "]";
         return new ParkedRecord(r.consumerName(), r.sourceArn(), r.shardId(), r.sequenceNumber(),
                 r.subSequenceNumber(), r.partitionKey(), r.approximateArrivalTime(), r.eventId(), r.payloadBase64(),
-                r.errorClass(), shortened, r.attempts(), r.parkedAt());
+                r.errorClass(), shortened, r.attempts(), r.parkedAt(), r.dedupId());
     }
 
     private static MessageAttributeValue string(String value) {

@@ -358,6 +358,40 @@ public abstract class DedupStoreContract {
         assertThat(stored(id).status()).isEqualTo(Status.COMPLETED);
     }
 
+    @Test
+    void releaseParkedDeletesOnlyAParkedMarker() {
+        String parked = id("parked");
+        store.markParked(parked, null, in(TTL));
+        String completed = id("completed");
+        store.complete(completed, claimOk(completed).leaseToken(), in(TTL));
+        String inProgress = id("in-progress");
+        claimOk(inProgress);
+        String failed = id("failed");
+        store.recordFailure(failed, null, in(TTL));
+
+        assertThat(store.releaseParked(parked)).isTrue();
+        assertThat(stored(parked)).isNull();
+        assertThat(store.releaseParked(parked)).as("again: nothing left").isTrue();
+        assertThat(store.releaseParked(id("absent"))).isTrue();
+        assertThat(store.releaseParked(completed)).isFalse();
+        assertThat(store.releaseParked(inProgress)).isFalse();
+        assertThat(store.releaseParked(failed)).isFalse();
+        assertThat(stored(completed).status()).isEqualTo(Status.COMPLETED);
+        assertThat(stored(inProgress).status()).isEqualTo(Status.INPROGRESS);
+        assertThat(stored(failed).status()).isEqualTo(Status.FAILED);
+    }
+
+    @Test
+    void aReleasedParkedMarkerNoLongerCountsAsDoneSoTheRecordCanBeClaimed() {
+        String id = id("replayed");
+        store.markParked(id, null, in(TTL));
+        assertThat(store.claim(id, null, in(LEASE), in(TTL))).isInstanceOf(Rejected.class);
+
+        store.releaseParked(id);
+
+        assertThat(store.claim(id, null, in(LEASE), in(TTL))).isInstanceOf(Claimed.class);
+    }
+
     // ---------------------------------------------------------------- read
 
     @Test

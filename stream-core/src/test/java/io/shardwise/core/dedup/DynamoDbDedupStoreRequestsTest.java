@@ -240,6 +240,27 @@ class DynamoDbDedupStoreRequestsTest {
     // ---------------------------------------------------------------- transitions
 
     @Test
+    void releaseParkedIsOneConditionalDeleteThatRecognisesItsOwnEarlierSuccess() {
+        assertThat(store.releaseParked(ID)).isTrue();
+        fake.thenThrow(conditionFailed(null)); // absent, e.g. the SDK's retry after a lost response
+        assertThat(store.releaseParked(ID)).isTrue();
+        fake.thenThrow(conditionFailed(Map.of("id", s(ID), "status", s("COMPLETED"), "expiration", n(EXPIRES_S))));
+        assertThat(store.releaseParked(ID)).isFalse();
+        fake.thenThrow(conditionFailed(Map.of("id", s(ID), "status", s("COMPLETED"), "expiration", n("1"))));
+        assertThat(store.releaseParked(ID)).as("expired: counts as absent").isTrue();
+
+        software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest r =
+                fake.request(0, software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest.class);
+        assertThat(r.tableName()).isEqualTo("dedup");
+        assertThat(r.key()).isEqualTo(Map.of("id", s(ID)));
+        assertThat(r.conditionExpression()).isEqualTo("#status = :parked");
+        assertThat(r.expressionAttributeNames()).isEqualTo(Map.of("#status", "status"));
+        assertThat(r.expressionAttributeValues()).isEqualTo(Map.of(":parked", s("PARKED")));
+        assertThat(r.returnValuesOnConditionCheckFailure()).isEqualTo(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+        assertThat(fake.requests).hasSize(4);
+    }
+
+    @Test
     void completeIsConditionalOnTheLease() {
         assertThat(store.complete(ID, "tok", EXPIRES)).isTrue();
         fake.thenThrow(conditionFailed(null));

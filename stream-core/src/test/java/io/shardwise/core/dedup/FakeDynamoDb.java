@@ -67,6 +67,13 @@ final class FakeDynamoDb implements DynamoDbClient {
     }
 
     @Override
+    public software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse deleteItem(
+            software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest request) {
+        return answer(request, software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse.class,
+                software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse.builder().build());
+    }
+
+    @Override
     public PutItemResponse putItem(PutItemRequest request) {
         return answer(request, PutItemResponse.class, PutItemResponse.builder().build());
     }

@@ -28,6 +28,17 @@ class ParkedRecordJsonTest {
     }
 
     @Test
+    void carriesTheDedupIdWhenThereIsOne() throws Exception {
+        ParkedRecord r = new ParkedRecord("c", null, "shardId-1", "1", -1, "k", null, null, "AAE=", "E", "m", 1, null,
+                "c#0123abcd");
+
+        String json = ParkedRecordJson.toJson(r);
+
+        assertThat(PLAIN.readTree(json).get("dedupId").asText()).isEqualTo("c#0123abcd");
+        assertThat(ParkedRecordJson.fromJson(json)).isEqualTo(r);
+    }
+
+    @Test
     void roundTripsNullsAndDefaults() {
         ParkedRecord r = new ParkedRecord(null, null, "shardId-1", "1", -1, null, null, null, "", null, null, 0, null);
 

@@ -2,6 +2,16 @@ package io.shardwise.core.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardwise.core.BatchProcessor;
+import io.shardwise.core.BatchResult;
+import io.shardwise.core.NonRetryableException;
+import io.shardwise.core.Outcome;
+import io.shardwise.core.ProcessingConfig;
+import io.shardwise.core.RecordContext;
+import io.shardwise.core.RecordOutcome;
+import io.shardwise.core.RecordProcessor;
+import io.shardwise.core.StreamRecord;
+import io.shardwise.core.dedup.InMemoryDedupStore;
 import io.shardwise.testkit.LocalEmulators;
 
 import java.io.ByteArrayOutputStream;
@@ -252,6 +262,74 @@ class ParkedRecordReplayerIT {
                 .contains("found 4, replayed 4, would replay 0, skipped 0, failed 0");
         assertOnStreamInOrder(stream, parked);
         assertThat(visibleMessages(queue)).isZero();
+    }
+
+    /**
+     * Issue 20 item 2: a record parked under a payload-derived dedup key (an event id) has a PARKED marker under that
+     * key, which counts as done. Replayed onto the stream, it comes back at a new position with the same key: unless
+     * the replay releases the marker, the consumer skips it as a duplicate, and the queue message is gone.
+     */
+    @Test
+    void aRecordParkedUnderAPayloadDerivedKeyRunsWhenReplayed() {
+        String queue = newQueue();
+        String stream = KinesisStreams.create(kinesis, "replay-key", 1);
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        List<String> effects = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+        RecordProcessor<String> processor = new RecordProcessor<>() {
+            @Override
+            public void process(StreamRecord<String> record, RecordContext context) {
+                if (broken.get()) {
+                    throw new NonRetryableException("downstream rejects " + record.payload());
+                }
+                effects.add(record.payload());
+            }
+
+            @Override
+            public String dedupKey(StreamRecord<String> record) {
+                return "event/" + record.payload(); // the producer's event id
+            }
+        };
+        SqsFailureSink sink = SqsFailureSink.builder().client(sqs).queueUrl(queue).build();
+        ProcessingConfig config = ProcessingConfig.builder("replay-consumer").metrics(false).dedupStore(store)
+                .failureSink(sink).build();
+        try (BatchProcessor<String, String> engine = BatchProcessor.create(processor, config)) {
+            BatchResult first = engine.process(List.of(textRecord("evt-1", "shardId-000000000000",
+                    "49590338271490256608559692538361571095921575989136588898")), null);
+            assertThat(first.outcomes()).extracting(RecordOutcome::outcome).containsExactly(Outcome.PARKED);
+
+            broken.set(false); // the downstream was fixed; the operator replays
+            ParkedRecordReplayer.Builder replayer = ParkedRecordReplayer.builder().kinesis(kinesis)
+                    .streamName(stream).sqs(sqs);
+            // Without the consumer's dedup store the replayer refuses it, rather than lose it, and leaves it queued.
+            ParkedRecordReplayer.Summary refused = replayer.build().replayFromSqs(queue);
+            assertThat(refused.failed()).isEqualTo(1);
+            assertThat(refused.items()).singleElement().satisfies(i -> assertThat(i.detail())
+                    .startsWith("parked under a payload-derived dedup key"));
+            assertThat(KinesisStreams.readAll(kinesis, stream)).isEmpty();
+
+            ParkedRecordReplayer.Summary summary = replayer.dedupStore(store).build().replayFromSqs(queue);
+            assertThat(summary.replayed()).isEqualTo(1);
+            assertThat(summary.items()).singleElement().satisfies(i -> assertThat(i.detail())
+                    .contains("(released its PARKED dedup marker)"));
+
+            List<KinesisStreams.Read> replayed = KinesisStreams.readAll(kinesis, stream);
+            assertThat(replayed).hasSize(1);
+            KinesisStreams.Read r = replayed.get(0);
+            BatchResult second = engine.process(List.of(textRecord(new String(r.data(), StandardCharsets.UTF_8),
+                    r.shardId(), r.sequenceNumber())), null);
+
+            assertThat(second.outcomes()).extracting(RecordOutcome::outcome).containsExactly(Outcome.PROCESSED);
+            assertThat(effects).containsExactly("evt-1");
+            assertThat(visibleMessages(queue) + inFlightMessages(queue)).isZero();
+        }
+    }
+
+    private static StreamRecord<String> textRecord(String payload, String shardId, String sequenceNumber) {
+        return new StreamRecord<>(payload, java.nio.ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)),
+                "key-1", shardId, "arn:aws:kinesis:us-east-1:000000000000:stream/replay", sequenceNumber,
+                StreamRecord.NO_SUB_SEQUENCE, java.time.Instant.parse("2030-01-01T00:00:00Z"),
+                shardId + ":" + sequenceNumber);
     }
 
     /**

@@ -46,6 +46,10 @@ public final class ChangeMapper<T> {
             throw new NonRetryableException(where + " has no Keys: every DynamoDB stream record carries the item's "
                     + "primary key");
         }
+        // Before any conversion: what the limits refuse would cost the batch minutes, its memory or its stack.
+        requireWithinLimits(raw.keys(), "Keys", where);
+        requireWithinLimits(raw.newImage(), "NewImage", where);
+        requireWithinLimits(raw.oldImage(), "OldImage", where);
         Map<String, AttributeValue> keys = convert(raw.keys(), "Keys", where);
         Map<String, AttributeValue> newAttrs = eventName == ChangeRecord.EventName.REMOVE
                 ? rejectUnexpected(raw.newImage(), "NewImage", eventName, where)
@@ -109,6 +113,16 @@ public final class ChangeMapper<T> {
         if (expected && (image == null || image.isEmpty())) {
             throw new NonRetryableException(where + " is " + eventName + " on a " + viewType + " stream but carries no "
                     + which + ": not a valid DynamoDB stream record");
+        }
+    }
+
+    private static void requireWithinLimits(
+            Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> map,
+            String which, String where) {
+        String problem = ImageLimits.violation(map, which);
+        if (problem != null) {
+            throw new NonRetryableException(where + ": " + problem + ". DynamoDB never sends such a record (it "
+                    + "breaks DynamoDB's own item limits): it was built or altered on the way");
         }
     }
 

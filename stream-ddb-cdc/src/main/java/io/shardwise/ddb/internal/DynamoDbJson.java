@@ -30,7 +30,14 @@ import java.util.Map;
  */
 public final class DynamoDbJson {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * No nesting limit on writing: the parked copy must hold the record whatever its depth (Jackson's default of
+     * 1,000 would refuse images DynamoDB's limits already refuse, and then the parked payload could not be JSON).
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamWriteConstraints(com.fasterxml.jackson.core.StreamWriteConstraints.builder()
+                    .maxNestingDepth(Integer.MAX_VALUE).build())
+            .build();
 
     private DynamoDbJson() {
     }

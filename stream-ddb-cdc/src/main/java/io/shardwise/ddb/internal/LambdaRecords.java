@@ -86,10 +86,12 @@ public final class LambdaRecords {
     }
 
     // A record whose keys cannot be read still needs an ordering key: it gets one of its own (it fails to decode,
-    // non-retryably, so it never holds up an item's other changes for long).
+    // non-retryably, so it never holds up an item's other changes for long). Keys beyond DynamoDB's limits are not
+    // read at all: normalising a huge number costs minutes or all memory (ImageLimits).
     private static String partitionKey(DynamodbEvent.DynamodbStreamRecord r, String sequenceNumber) {
         try {
-            if (r.getDynamodb().getKeys() != null && !r.getDynamodb().getKeys().isEmpty()) {
+            if (r.getDynamodb().getKeys() != null && !r.getDynamodb().getKeys().isEmpty()
+                    && ImageLimits.violation(r.getDynamodb().getKeys(), "Keys") == null) {
                 return AttributeValues.canonicalKey(AttributeValues.toSdkV2(r.getDynamodb().getKeys(), "Keys"));
             }
         } catch (RuntimeException e) {
@@ -101,9 +103,16 @@ public final class LambdaRecords {
     private static byte[] json(DynamodbEvent.DynamodbStreamRecord r) {
         try {
             return DynamoDbJson.lambdaRecordJson(r);
-        } catch (RuntimeException e) {
-            // Never lose the record: the event model's own rendering still holds every field.
-            return r.toString().getBytes(StandardCharsets.UTF_8);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Never lose the record: the event model's own rendering still holds every field. (A stack overflow
+            // needs images nested thousands deep, which no Lambda runtime deserializes: a hand-made event.)
+            try {
+                return r.toString().getBytes(StandardCharsets.UTF_8);
+            } catch (RuntimeException | StackOverflowError again) {
+                throw new StreamProcessingException("Record " + r.getEventID() + " of the DynamoDB event cannot be "
+                        + "written out (its images are nested too deep to render); the batch fails so that it is "
+                        + "not lost. No DynamoDB stream delivers such a record: check what built the event.", again);
+            }
         }
     }
 

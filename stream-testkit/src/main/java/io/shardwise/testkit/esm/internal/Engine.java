@@ -323,6 +323,13 @@ public final class Engine {
     private OnFailureRecord onFailure(
             String shardId, String condition, List<Entry> entries, int invokeCount, String functionError, String requestId) {
         boolean kinesis = source.type() == StreamSource.Type.KINESIS;
+        // As AWS sends it (LocalStack's AWS-validated snapshots, test_lambda_integration_kinesis/dynamodbstreams):
+        // a record that expired before any invocation still counts one; a RecordAgeExceeded message has no
+        // responseContext at all; a function that returned normally (partial batch response, even an invalid one)
+        // has "functionError": null, not a missing field.
+        invokeCount = Math.max(1, invokeCount);
+        boolean withResponse = !OnFailureRecord.RECORD_AGE_EXCEEDED.equals(condition);
+        functionError = withResponse ? functionError : null;
         Instant now = clock.instant();
         Instant first = entries.get(0).record.approximateArrivalTimestamp();
         Instant last = entries.get(entries.size() - 1).record.approximateArrivalTimestamp();
@@ -333,13 +340,11 @@ public final class Engine {
         request.put("functionArn", mapping.functionArn());
         request.put("condition", condition);
         request.put("approximateInvokeCount", invokeCount);
-        if (invokeCount > 0) {
+        if (withResponse) {
             var response = json.putObject("responseContext");
             response.put("statusCode", 200);
             response.put("executedVersion", "$LATEST");
-            if (functionError != null) {
-                response.put("functionError", functionError);
-            }
+            response.put("functionError", functionError); // null is written as null
         }
         json.put("version", "1.0");
         json.put("timestamp", Timestamps.millis(now));
