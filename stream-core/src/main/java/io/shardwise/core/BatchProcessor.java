@@ -2,6 +2,7 @@ package io.shardwise.core;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.shardwise.core.internal.Engine;
+import io.shardwise.core.internal.LambdaMdc;
 
 import java.util.List;
 import java.util.Objects;
@@ -56,7 +57,13 @@ public final class BatchProcessor<R, T> implements AutoCloseable {
      *                in tests: no deadline)
      */
     public BatchResult process(List<StreamRecord<R>> records, Context context) {
-        return engine.process(records, context);
+        // The invocation's request and trace ids in every log line of this batch (see LambdaMdc).
+        LambdaMdc mdc = LambdaMdc.set(context);
+        try {
+            return engine.process(records, context);
+        } finally {
+            mdc.restore();
+        }
     }
 
     /** The configuration in use. */

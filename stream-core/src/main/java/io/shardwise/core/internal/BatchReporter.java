@@ -93,6 +93,9 @@ final class BatchReporter {
             MetricsLogger metrics = new MetricsLogger(new LambdaEnvironment());
             metrics.setNamespace(NAMESPACE);
             metrics.setDimensions(DimensionSet.of("consumer", config.consumerName()));
+            // Properties, not dimensions: they tie the EMF line to its invocation's logs without adding metrics.
+            putPropertyIfSet(metrics, LambdaMdc.REQUEST_ID, LambdaMdc.requestId());
+            putPropertyIfSet(metrics, LambdaMdc.TRACE_ID, LambdaMdc.traceId());
             metrics.putMetric("RecordsProcessed", counts.get(Outcome.PROCESSED), Unit.COUNT);
             metrics.putMetric("RecordsSkippedDuplicate", counts.get(Outcome.SKIPPED_DUPLICATE), Unit.COUNT);
             metrics.putMetric("RecordsFailed", counts.get(Outcome.FAILED), Unit.COUNT);
@@ -107,6 +110,12 @@ final class BatchReporter {
         } catch (RuntimeException e) {
             // Metrics must never fail a batch.
             BATCH_LOG.warn("Could not emit EMF metrics: {}", e.toString());
+        }
+    }
+
+    private static void putPropertyIfSet(MetricsLogger metrics, String name, String value) {
+        if (value != null) {
+            metrics.putProperty(name, value);
         }
     }
 
