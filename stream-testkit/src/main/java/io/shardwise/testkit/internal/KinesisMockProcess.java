@@ -69,8 +69,16 @@ public final class KinesisMockProcess implements KinesisMock {
         this.endpoint = endpoint;
     }
 
-    /** Starts a new kinesis-mock; the caller owns it. */
+    /** Starts a new kinesis-mock on free ports; the caller owns it. */
     public static KinesisMockProcess start() {
+        return start(0);
+    }
+
+    /**
+     * Starts a new kinesis-mock whose plain HTTP endpoint listens on {@code plainPort} (0: a free port; its TLS port
+     * is always a free one); the caller owns it.
+     */
+    public static KinesisMockProcess start(int plainPort) {
         long started = System.nanoTime();
         NodeRuntime node = NodeRuntime.detect();
         Path pkg = KinesisMockInstallation.locate(node);
@@ -78,12 +86,12 @@ public final class KinesisMockProcess implements KinesisMock {
         try {
             for (int attempt = 1; ; attempt++) {
                 int[] ports = FreePorts.take(2);
-                int plainPort = ports[0];
+                int port = plainPort != 0 ? plainPort : ports[0];
                 int tlsPort = ports[1];
-                Process process = launch(node, pkg, preload, plainPort, tlsPort);
+                Process process = launch(node, pkg, preload, port, tlsPort);
                 Commands.OutputPump pump =
                         Commands.OutputPump.start(process.getInputStream(), "kinesis-mock", MOCK_LOG, true);
-                URI endpoint = URI.create("http://" + Loopback.HOST + ":" + plainPort);
+                URI endpoint = URI.create("http://" + Loopback.HOST + ":" + port);
                 String failure = awaitHealthy(process, endpoint);
                 if (failure == null) {
                     LOG.info(
@@ -99,8 +107,8 @@ public final class KinesisMockProcess implements KinesisMock {
                 joinQuietly(pump);
                 String output = pump.tail();
                 boolean portTaken = output.contains("EADDRINUSE");
-                if (portTaken && attempt < START_ATTEMPTS) {
-                    LOG.info("kinesis-mock could not bind its ports ({}, {}); retrying with others", plainPort, tlsPort);
+                if (portTaken && attempt < START_ATTEMPTS && plainPort == 0) {
+                    LOG.info("kinesis-mock could not bind its ports ({}, {}); retrying with others", port, tlsPort);
                     continue;
                 }
                 throw new EmulatorException(

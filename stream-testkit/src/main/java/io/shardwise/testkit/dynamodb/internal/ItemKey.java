@@ -32,14 +32,28 @@ record ItemKey(AttributeValue hash, AttributeValue range) implements Comparable<
             return Numbers.compare(a.n(), b.n());
         }
         if (a.s() != null && b.s() != null) {
-            return Arrays.compareUnsigned(
-                    a.s().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    b.s().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return compareUtf8(a.s(), b.s());
         }
         if (a.b() != null && b.b() != null) {
             return Arrays.compareUnsigned(a.b().asByteArrayUnsafe(), b.b().asByteArrayUnsafe());
         }
         throw new IllegalArgumentException("Key values of different types: " + a + " and " + b);
+    }
+
+    /** Compares as the strings' UTF-8 bytes would compare, which is code point order (not UTF-16 unit order). */
+    static int compareUtf8(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Boolean.compare(i < a.length(), j < b.length());
     }
 
     @Override

@@ -6,8 +6,8 @@ import io.shardwise.testkit.dynamodb.expression.UpdateExpression;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -48,9 +48,14 @@ public final class Transactions {
     static final Duration TOKEN_WINDOW = Duration.ofMinutes(10);
 
     private final Database db;
-    private final Map<String, Remembered> tokens = new HashMap<>();
+    /** Tokens in the order they were first used, which is also their expiry order. */
+    private final LinkedHashMap<String, Remembered> tokens = new LinkedHashMap<>();
 
-    private record Remembered(TransactWriteItemsRequest request, TransactWriteItemsResponse response, Instant at) {}
+    /**
+     * A token's request, kept as a digest of its JSON form (the SDK fills a token into every TransactWriteItems, so
+     * keeping whole requests for 10 minutes would hold every transaction's items), and the response it got.
+     */
+    private record Remembered(byte[] digest, TransactWriteItemsResponse response, Instant at) {}
 
     /** One validated write action. {@code item} is the Put's item; {@code update} the Update's expression. */
     private record Action(
@@ -295,22 +300,33 @@ public final class Transactions {
     private synchronized TransactWriteItemsResponse remembered(String token, TransactWriteItemsRequest r) {
         Instant now = db.now();
         for (Iterator<Remembered> it = tokens.values().iterator(); it.hasNext(); ) {
-            if (!it.next().at().plus(TOKEN_WINDOW).isAfter(now)) {
-                it.remove();
+            if (it.next().at().plus(TOKEN_WINDOW).isAfter(now)) {
+                break; // the rest are younger
             }
+            it.remove();
         }
         Remembered earlier = tokens.get(token);
         if (earlier == null) {
             return null;
         }
-        if (!earlier.request().equalsBySdkFields(r)) {
+        if (!MessageDigest.isEqual(earlier.digest(), digest(r))) {
             throw AwsError.IDEMPOTENT_PARAMETER_MISMATCH.with("Request parameters do not match the parameters of "
                     + "the earlier request with the same ClientRequestToken " + token);
         }
         return earlier.response();
     }
 
+    /** SHA-256 of the request's JSON form (member order is the model's, map order the request's). */
+    private static byte[] digest(TransactWriteItemsRequest r) {
+        try {
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(PojoJson.write(r).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     private synchronized void remember(String token, TransactWriteItemsRequest r, TransactWriteItemsResponse response) {
-        tokens.put(token, new Remembered(r, response, db.now()));
+        tokens.put(token, new Remembered(digest(r), response, db.now()));
     }
 }
