@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -18,6 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class ExpressionContext {
     /** AWS puts this before some messages of write operations (PutItem, UpdateItem, DeleteItem), as recorded. */
     static final String WRITE_PREFIX = "1 validation error detected: ";
+    private static final Pattern NAME_KEY = Pattern.compile("#[A-Za-z0-9_]+");
+    private static final Pattern VALUE_KEY = Pattern.compile(":[A-Za-z0-9_]+");
 
     private final Map<String, String> names;
     private final Map<String, AttributeValue> values;
@@ -46,13 +49,13 @@ public final class ExpressionContext {
         this.names = names == null ? Map.of() : new LinkedHashMap<>(names);
         this.values = values == null ? Map.of() : new LinkedHashMap<>(values);
         for (String key : this.names.keySet()) {
-            if (!key.matches("#[A-Za-z0-9_]+")) {
+            if (!NAME_KEY.matcher(key).matches()) {
                 throw new DynamoDbValidationException(
                         "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + key + "\"");
             }
         }
         for (String key : this.values.keySet()) {
-            if (!key.matches(":[A-Za-z0-9_]+")) {
+            if (!VALUE_KEY.matcher(key).matches()) {
                 throw new DynamoDbValidationException(
                         "ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + key + "\"");
             }
