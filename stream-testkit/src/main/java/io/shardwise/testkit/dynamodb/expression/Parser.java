@@ -36,6 +36,7 @@ final class Parser {
     private final Set<Condition> parenthesized = Collections.newSetFromMap(new IdentityHashMap<>());
     private int pos;
     private String deferred;
+    private boolean deferredAtParseStage;
 
     private Parser(String parameter, String text, ExpressionContext ctx) {
         this.parameter = parameter;
@@ -418,7 +419,8 @@ final class Parser {
             pos++;
             String name = ctx.name(t.text());
             if (name == null) {
-                defer("An expression attribute name used in the document path is not defined; attribute name: " + t.text());
+                deferAt("An expression attribute name used in the document path is not defined; attribute name: " + t.text(),
+                        true);
                 return t.text();
             }
             return name;
@@ -426,7 +428,7 @@ final class Parser {
         if (t.kind() == Kind.IDENTIFIER) {
             pos++;
             if (ReservedWords.isReserved(t.text())) {
-                defer("Attribute name is a reserved keyword; reserved keyword: " + t.text());
+                deferAt("Attribute name is a reserved keyword; reserved keyword: " + t.text(), true);
             }
             return t.text();
         }
@@ -436,7 +438,7 @@ final class Parser {
     private Operand.Value value(Token t) {
         AttributeValue v = ctx.value(t.text());
         if (v == null) {
-            defer("An expression attribute value used in expression is not defined; attribute value: " + t.text());
+            deferAt("An expression attribute value used in expression is not defined; attribute value: " + t.text(), true);
         } else {
             checkValue(t.text(), v);
         }
@@ -489,8 +491,7 @@ final class Parser {
         int size = text.getBytes(StandardCharsets.UTF_8).length;
         if (size > MAX_EXPRESSION_BYTES) {
             // AWS-recorded wordings: an update's message has no size, the others end with it; neither is prefixed.
-            throw new DynamoDbValidationException("Invalid " + parameter
-                    + ": Expression size has exceeded the maximum allowed size;"
+            throw unprefixed("Expression size has exceeded the maximum allowed size;"
                     + (parameter.equals("UpdateExpression") ? "" : " expression size: " + size));
         }
     }
@@ -540,8 +541,7 @@ final class Parser {
         int index = tokens.indexOf(t);
         int from = index == 0 ? t.start() : tokens.get(index - 1).start();
         int to = t.kind() == Kind.EOF ? text.length() : tokens.get(index + 1).kind() == Kind.EOF ? t.end() : tokens.get(index + 1).end();
-        return new DynamoDbValidationException("Invalid " + parameter + ": Syntax error; token: \"" + t.display()
-                + "\", near: \"" + text.substring(from, to) + "\"");
+        return unprefixed("Syntax error; token: \"" + t.display() + "\", near: \"" + text.substring(from, to) + "\"");
     }
 
     /** A request-validation error other than a syntax error (those AWS prefixes in write operations). */
@@ -551,22 +551,36 @@ final class Parser {
 
     /**
      * AWS-recorded: write operations put {@code 1 validation error detected: } before request-validation errors (an
-     * empty or repeated update section, overlapping paths, unused or empty values, redundant parentheses), not before
-     * syntax errors. An update expression only ever comes in a write.
+     * empty or repeated update section, overlapping paths, unused or empty values, redundant parentheses, operand
+     * types), not before the parse stage's (syntax errors, reserved words, undefined aliases, the size limit). An update
+     * expression only ever comes in a write.
      */
     private String requestPrefix() {
         return ctx.isWriteOperation() || parameter.equals("UpdateExpression") ? ExpressionContext.WRITE_PREFIX : "";
     }
 
     private void defer(String detail) {
+        deferAt(detail, false);
+    }
+
+    /**
+     * Keeps the first problem found; it is reported once the text parsed. Problems of the parse stage (a reserved word,
+     * an undefined alias) are, like syntax errors, reported without the write prefix (see {@link #requestPrefix}).
+     */
+    private void deferAt(String detail, boolean parseStage) {
         if (deferred == null) {
             deferred = detail;
+            deferredAtParseStage = parseStage;
         }
     }
 
     private void throwDeferred() {
         if (deferred != null) {
-            throw invalid(deferred);
+            throw deferredAtParseStage ? unprefixed(deferred) : invalid(deferred);
         }
+    }
+
+    private DynamoDbValidationException unprefixed(String detail) {
+        return new DynamoDbValidationException("Invalid " + parameter + ": " + detail);
     }
 }

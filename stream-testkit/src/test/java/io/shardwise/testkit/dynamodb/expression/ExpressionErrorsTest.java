@@ -97,13 +97,14 @@ class ExpressionErrorsTest {
         }
     }
 
-    // "Attribute name is a reserved keyword; reserved keyword: status" — in every expression kind, at any depth.
+    // "Attribute name is a reserved keyword; reserved keyword: status" — in every expression kind, at any depth; like
+    // syntax errors and undefined aliases, AWS reports it without the write prefix (minidyn #61's UpdateItem capture).
     @Test
     void reservedWordsUsedBare() {
         assertThatThrownBy(() -> condition("status = :v", ":v", s("x")))
                 .hasMessage("Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: status");
         assertThatThrownBy(() -> update("SET a.Comment = :v", ":v", s("x")))
-                .hasMessage("1 validation error detected: Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: Comment");
+                .hasMessage("Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: Comment");
         assertThatThrownBy(() -> Expressions.parseKeyCondition("#p = :v AND date > :v", ctx("#p", "pk", ":v", s("x"))))
                 .hasMessage("Invalid KeyConditionExpression: Attribute name is a reserved keyword; reserved keyword: date");
         assertThatCode(() -> condition("#s = :v", "#s", "status", ":v", s("x"))).doesNotThrowAnyException();
@@ -266,16 +267,21 @@ class ExpressionErrorsTest {
                 "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: 1x for key :n");
     }
 
-    // Write operations prefix request-validation errors of every expression (AWS, captured by ExtendDB #64:
-    // PutItem's "1 validation error detected: Invalid ConditionExpression: The expression has redundant parentheses;").
+    // Write operations prefix request-validation errors of every expression (AWS, captured by ExtendDB #64 and #65:
+    // PutItem's "1 validation error detected: Invalid ConditionExpression: The expression has redundant parentheses;",
+    // UpdateItem's begins_with operand type); not syntax errors, reserved words or undefined aliases.
     @Test
     void writeContextsPrefixValidationErrors() {
         ExpressionContext write = new ExpressionContext(java.util.Map.of("#a", "a"), java.util.Map.of(":v", s("x")), true);
         assertThatThrownBy(() -> Expressions.parseCondition("((#a = :v))", write)).hasMessage(
                 "1 validation error detected: Invalid ConditionExpression: The expression has redundant parentheses;");
-        ExpressionContext write2 = new ExpressionContext(null, null, true);
-        assertThatThrownBy(() -> Expressions.parseCondition("status = :v", write2)).hasMessageStartingWith(
-                "1 validation error detected: Invalid ConditionExpression: ");
+        ExpressionContext write2 = new ExpressionContext(null, java.util.Map.of(":p", n("1")), true);
+        assertThatThrownBy(() -> Expressions.parseCondition("begins_with(s, :p)", write2)).hasMessage(
+                "1 validation error detected: Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                        + "operator or function: begins_with, operand type: N");
+        ExpressionContext write5 = new ExpressionContext(null, null, true);
+        assertThatThrownBy(() -> Expressions.parseCondition("status = :v", write5)).hasMessage(
+                "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: status");
         ExpressionContext write3 = new ExpressionContext(null, java.util.Map.of(":v", s("x")), true);
         Expressions.parseCondition("attribute_exists(a)", write3);
         assertThatThrownBy(write3::verifyAllUsed).hasMessage("1 validation error detected: Value provided in "
