@@ -168,7 +168,7 @@ final class Evaluator {
     }
 
     /**
-     * {@code size(path)}: characters of a string, bytes of a binary, elements of a set, list or map; no value for
+     * {@code size(path)}: UTF-16 code units of a string, bytes of a binary, elements of a set, list or map; no value for
      * other types, so a comparison with it is false.
      */
     static AttributeValue size(AttributeValue v) {
@@ -176,7 +176,7 @@ final class Evaluator {
             return null;
         }
         Integer size = switch (Values.type(v)) {
-            case "S" -> v.s().codePointCount(0, v.s().length());
+            case "S" -> v.s().length(); // UTF-16 code units, as AWS counts (a surrogate pair is 2)
             case "B" -> v.b().asByteArrayUnsafe().length;
             case "SS" -> v.ss().size();
             case "NS" -> v.ns().size();

@@ -120,10 +120,12 @@ final class KeyCondition implements KeyConditionExpression {
             throw new DynamoDbValidationException("Query key condition not supported");
         }
         Part r = parts.stream().filter(p -> p != h).findFirst().orElse(null);
+        if (r != null && rangeKeyNameOrNull == null) {
+            throw new DynamoDbValidationException(
+                    "The number of query conditions (2) exceeds the number of key attributes defined in the schema (1)");
+        }
         if (r != null && !r.attribute().equals(rangeKeyNameOrNull)) {
-            throw new DynamoDbValidationException(rangeKeyNameOrNull == null
-                    ? "Query key condition not supported"
-                    : "Query condition missed key schema element: " + rangeKeyNameOrNull);
+            throw new DynamoDbValidationException("Query condition missed key schema element: " + rangeKeyNameOrNull);
         }
         this.hash = h;
         this.range = r;

@@ -2,6 +2,7 @@ package io.shardwise.testkit.dynamodb.expression;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.regex.Pattern;
 
 /**
  * DynamoDB's number type: up to 38 significant digits, magnitudes from 1E-130 to 9.9999999999999999999999999999999999999E+125
@@ -13,6 +14,7 @@ import java.math.MathContext;
  */
 public final class Numbers {
     private static final int MAX_DIGITS = 38;
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final BigDecimal MAX = new BigDecimal("9.9999999999999999999999999999999999999E+125");
     private static final BigDecimal MIN = new BigDecimal("1E-130");
 
@@ -43,13 +45,12 @@ public final class Numbers {
         if (n == null) {
             throw new DynamoDbValidationException("The parameter cannot be converted to a numeric value");
         }
-        String trimmed = n.strip();
-        // BigDecimal accepts forms DynamoDB does not ("1.5d" is not accepted either, but "Infinity"/"NaN" never reach here).
-        if (trimmed.isEmpty() || !trimmed.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+        // Decimal notation only: no surrounding whitespace (AWS-recorded), no "Infinity"/"NaN"/hex.
+        if (!DECIMAL.matcher(n).matches()) {
             throw new DynamoDbValidationException("The parameter cannot be converted to a numeric value: " + n);
         }
         try {
-            return new BigDecimal(trimmed);
+            return new BigDecimal(n);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new DynamoDbValidationException("The parameter cannot be converted to a numeric value: " + n);
         }

@@ -2,6 +2,7 @@ package io.shardwise.testkit.dynamodb.expression;
 
 import io.shardwise.testkit.dynamodb.expression.Condition.Comparator;
 import io.shardwise.testkit.dynamodb.expression.Token.Kind;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class Parser {
     static final int MAX_IN_OPERANDS = 100;
+    static final int MAX_EXPRESSION_BYTES = 4096;
     private static final Set<String> CONDITION_FUNCTIONS =
             Set.of("attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains");
     private static final Set<String> TYPE_CODES = Set.of("S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M");
@@ -34,6 +36,7 @@ final class Parser {
     private final Set<Condition> parenthesized = Collections.newSetFromMap(new IdentityHashMap<>());
     private int pos;
     private String deferred;
+    private boolean deferredAtParseStage;
 
     private Parser(String parameter, String text, ExpressionContext ctx) {
         this.parameter = parameter;
@@ -63,7 +66,7 @@ final class Parser {
         }
         p.expect(Kind.EOF);
         p.throwDeferred();
-        p.checkDisjoint(paths, "");
+        p.checkDisjoint(paths);
         return paths;
     }
 
@@ -89,10 +92,9 @@ final class Parser {
         } while (p.peek().kind() != Kind.EOF);
         p.throwDeferred();
         if (repeated != null) {
-            throw new DynamoDbValidationException(ExpressionContext.WRITE_PREFIX + "Invalid UpdateExpression: The \""
-                    + repeated + "\" section can only be used once in an update expression;");
+            throw p.invalid("The \"" + repeated + "\" section can only be used once in an update expression;");
         }
-        p.checkDisjoint(actions.stream().map(UpdateAction::path).toList(), ExpressionContext.WRITE_PREFIX);
+        p.checkDisjoint(actions.stream().map(UpdateAction::path).toList());
         return actions;
     }
 
@@ -417,7 +419,8 @@ final class Parser {
             pos++;
             String name = ctx.name(t.text());
             if (name == null) {
-                defer("An expression attribute name used in the document path is not defined; attribute name: " + t.text());
+                deferAt("An expression attribute name used in the document path is not defined; attribute name: " + t.text(),
+                        true);
                 return t.text();
             }
             return name;
@@ -425,7 +428,7 @@ final class Parser {
         if (t.kind() == Kind.IDENTIFIER) {
             pos++;
             if (ReservedWords.isReserved(t.text())) {
-                defer("Attribute name is a reserved keyword; reserved keyword: " + t.text());
+                deferAt("Attribute name is a reserved keyword; reserved keyword: " + t.text(), true);
             }
             return t.text();
         }
@@ -435,41 +438,44 @@ final class Parser {
     private Operand.Value value(Token t) {
         AttributeValue v = ctx.value(t.text());
         if (v == null) {
-            defer("An expression attribute value used in expression is not defined; attribute value: " + t.text());
+            deferAt("An expression attribute value used in expression is not defined; attribute value: " + t.text(), true);
         } else {
-            checkValue(v);
+            checkValue(t.text(), v);
         }
         return new Operand.Value(t.text(), v);
     }
 
     /** A value DynamoDB could not store is refused (AWS-recorded wording, with the write prefix in UpdateItem). */
-    private void checkValue(AttributeValue v) {
-        String prefix = parameter.equals("UpdateExpression") ? ExpressionContext.WRITE_PREFIX : "";
+    private void checkValue(String alias, AttributeValue v) {
         String emptySet = v.hasSs() && v.ss().isEmpty() ? "string"
                 : v.hasNs() && v.ns().isEmpty() ? "number"
                 : v.hasBs() && v.bs().isEmpty() ? "binary" : null;
         if (emptySet != null) {
             throw new DynamoDbValidationException(
-                    prefix + "One or more parameter values were invalid: An " + emptySet + " set  may not be empty");
+                    requestPrefix() + "One or more parameter values were invalid: An " + emptySet + " set  may not be empty");
         }
-        if (v.n() != null) {
-            Numbers.canonical(v.n());
-        }
-        if (v.hasNs()) {
-            v.ns().forEach(Numbers::canonical);
+        try {
+            if (v.n() != null) {
+                Numbers.canonical(v.n());
+            }
+            if (v.hasNs()) {
+                v.ns().forEach(Numbers::canonical);
+            }
+        } catch (DynamoDbValidationException e) {
+            throw new DynamoDbValidationException(requestPrefix() + "ExpressionAttributeValues contains invalid value: "
+                    + e.getMessage() + " for key " + alias);
         }
     }
 
-    private void checkDisjoint(List<DocumentPath> paths, String prefix) {
+    private void checkDisjoint(List<DocumentPath> paths) {
         for (int i = 0; i < paths.size(); i++) {
             for (int j = 0; j < i; j++) {
                 DocumentPath one = paths.get(j);
                 DocumentPath two = paths.get(i);
                 String kind = one.overlaps(two) ? "overlap" : one.conflicts(two) ? "conflict" : null;
                 if (kind != null) {
-                    throw new DynamoDbValidationException(prefix + "Invalid " + parameter + ": Two document paths " + kind
-                            + " with each other; must remove or rewrite one of these paths; path one: " + one
-                            + ", path two: " + two);
+                    throw invalid("Two document paths " + kind + " with each other; must remove or rewrite one of these "
+                            + "paths; path one: " + one + ", path two: " + two);
                 }
             }
         }
@@ -477,9 +483,16 @@ final class Parser {
 
     // ---- token helpers ------------------------------------------------------------------------------------------
 
+    /** Checked before parsing: an empty text, and the 4 KB limit on the raw UTF-8 text (Developer Guide, "Quotas"). */
     private void requireNotEmpty() {
         if (text.isBlank()) {
             throw invalid("The expression can not be empty;");
+        }
+        int size = text.getBytes(StandardCharsets.UTF_8).length;
+        if (size > MAX_EXPRESSION_BYTES) {
+            // AWS-recorded wordings: an update's message has no size, the others end with it; neither is prefixed.
+            throw unprefixed("Expression size has exceeded the maximum allowed size;"
+                    + (parameter.equals("UpdateExpression") ? "" : " expression size: " + size));
         }
     }
 
@@ -519,32 +532,55 @@ final class Parser {
         }
     }
 
-    /** AWS's syntax error: the offending token, and the text from the token before it up to the offending one. */
+    /**
+     * AWS's syntax error (AWS-recorded examples: {@code token: "Mystr2", near: "myNum Mystr2 myNum2"}; at the end
+     * {@code token: "<EOF>", near: ","}): "near" is the source text from the token before the offending one to the
+     * token after it.
+     */
     private DynamoDbValidationException syntaxError(Token t) {
         int index = tokens.indexOf(t);
-        String near;
-        if (index == 0) {
-            near = t.text();
-        } else {
-            Token previous = tokens.get(index - 1);
-            near = text.substring(previous.start(), t.kind() == Kind.EOF ? previous.end() : t.end());
-        }
-        return invalid("Syntax error; token: \"" + t.display() + "\", near: \"" + near + "\"");
+        int from = index == 0 ? t.start() : tokens.get(index - 1).start();
+        int to = t.kind() == Kind.EOF ? text.length() : tokens.get(index + 1).kind() == Kind.EOF ? t.end() : tokens.get(index + 1).end();
+        return unprefixed("Syntax error; token: \"" + t.display() + "\", near: \"" + text.substring(from, to) + "\"");
     }
 
+    /** A request-validation error other than a syntax error (those AWS prefixes in write operations). */
     private DynamoDbValidationException invalid(String detail) {
-        return new DynamoDbValidationException("Invalid " + parameter + ": " + detail);
+        return new DynamoDbValidationException(requestPrefix() + "Invalid " + parameter + ": " + detail);
+    }
+
+    /**
+     * AWS-recorded: write operations put {@code 1 validation error detected: } before request-validation errors (an
+     * empty or repeated update section, overlapping paths, unused or empty values, redundant parentheses, operand
+     * types), not before the parse stage's (syntax errors, reserved words, undefined aliases, the size limit). An update
+     * expression only ever comes in a write.
+     */
+    private String requestPrefix() {
+        return ctx.isWriteOperation() || parameter.equals("UpdateExpression") ? ExpressionContext.WRITE_PREFIX : "";
     }
 
     private void defer(String detail) {
+        deferAt(detail, false);
+    }
+
+    /**
+     * Keeps the first problem found; it is reported once the text parsed. Problems of the parse stage (a reserved word,
+     * an undefined alias) are, like syntax errors, reported without the write prefix (see {@link #requestPrefix}).
+     */
+    private void deferAt(String detail, boolean parseStage) {
         if (deferred == null) {
             deferred = detail;
+            deferredAtParseStage = parseStage;
         }
     }
 
     private void throwDeferred() {
         if (deferred != null) {
-            throw invalid(deferred);
+            throw deferredAtParseStage ? unprefixed(deferred) : invalid(deferred);
         }
+    }
+
+    private DynamoDbValidationException unprefixed(String detail) {
+        return new DynamoDbValidationException("Invalid " + parameter + ": " + detail);
     }
 }

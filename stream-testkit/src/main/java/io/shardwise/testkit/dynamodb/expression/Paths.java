@@ -40,19 +40,24 @@ final class Paths {
     /**
      * Writes {@code value} at {@code path}. The parent must exist and be a map (for a key) or a list (for an index); an
      * index at or past the end of the list appends ("Update expressions", Adding elements to a list).
+     *
+     * @return the path the value was written at (an appending index replaced by the element's actual position)
      */
-    static void set(Map<String, AttributeValue> item, DocumentPath path, AttributeValue value) {
+    static DocumentPath set(Map<String, AttributeValue> item, DocumentPath path, AttributeValue value) {
         if (path.isTopLevel()) {
             item.put(path.topLevel(), value);
-            return;
+            return path;
         }
         AttributeValue root = item.get(path.topLevel());
         if (root == null) {
             throw new DynamoDbValidationException(INVALID_FOR_UPDATE);
         }
-        item.put(path.topLevel(), setIn(root, path.elements(), 1, value));
+        List<Element> written = new ArrayList<>(path.elements());
+        item.put(path.topLevel(), setIn(root, written, 1, value));
+        return new DocumentPath(written);
     }
 
+    /** Writes below {@code container}; an appending index in {@code elements} is replaced by where the value landed. */
     private static AttributeValue setIn(AttributeValue container, List<Element> elements, int i, AttributeValue value) {
         Element element = elements.get(i);
         boolean last = i == elements.size() - 1;
@@ -74,6 +79,7 @@ final class Paths {
             if (index < copy.size()) {
                 copy.set(index, value);
             } else {
+                elements.set(i, new Index(copy.size()));
                 copy.add(value);
             }
         } else {

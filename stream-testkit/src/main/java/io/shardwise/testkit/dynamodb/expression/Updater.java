@@ -28,22 +28,34 @@ final class Updater implements UpdateExpression {
     @Override
     public UpdateResult apply(Map<String, AttributeValue> item) {
         Map<String, AttributeValue> result = new LinkedHashMap<>(item);
+        List<DocumentPath> touched = new ArrayList<>();
         List<DocumentPath> removals = new ArrayList<>();
-        List<DocumentPath> written = new ArrayList<>();
-        List<Runnable> writes = new ArrayList<>();
+        List<AttributeValue> values = new ArrayList<>();
         for (UpdateAction action : actions) {
-            written.add(action.path());
+            touched.add(action.path());
             if (action instanceof UpdateAction.Remove) {
                 removals.add(action.path());
+            } else {
+                values.add(newValue(action, Paths.get(item, action.path()), item));
+            }
+        }
+        // The paths written, as they land (an append's real index), for UPDATED_NEW; a removed path has no new value.
+        List<DocumentPath> written = new ArrayList<>();
+        int next = 0;
+        for (UpdateAction action : actions) {
+            if (action instanceof UpdateAction.Remove) {
                 continue;
             }
-            AttributeValue value = newValue(action, Paths.get(item, action.path()), item);
-            writes.add(value == null ? () -> Paths.remove(result, action.path()) : () -> Paths.set(result, action.path(), value));
+            AttributeValue value = values.get(next++);
+            if (value == null) {
+                Paths.remove(result, action.path());
+            } else {
+                written.add(Paths.set(result, action.path(), value));
+            }
         }
-        writes.forEach(Runnable::run);
         removals.sort(Updater::highestIndexFirst);
         removals.forEach(path -> Paths.remove(result, path));
-        return new UpdateResult(result, Projector.project(item, written), Projector.project(result, written));
+        return new UpdateResult(result, Projector.project(item, touched), Projector.project(result, written));
     }
 
     /** The value an action writes, computed from the item before the update; null means "remove the attribute". */

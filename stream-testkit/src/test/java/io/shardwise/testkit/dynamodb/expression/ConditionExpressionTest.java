@@ -210,6 +210,20 @@ class ConditionExpressionTest {
         assertThat(eval(":v < size(label)", ":v", n("2"))).isTrue();
     }
 
+    // size of a string counts UTF-16 code units, as AWS does (verified against DynamoDB by ExtendDB #60: "é𝄞" is 3).
+    @Test
+    void sizeOfAStringCountsUtf16CodeUnits() {
+        ConditionExpression c = Expressions.parseCondition("size(s) = :n", ctx(":n", n("3")));
+        assertThat(c.evaluate(item("s", s("\u00e9\ud834\udd1e")))).isTrue();
+    }
+
+    // Missing attributes: "<>" is true even when both sides are missing, "=" is false (AWS-verified by ExtendDB #5).
+    @Test
+    void twoMissingAttributes() {
+        assertThat(eval("absent <> nowhere")).isTrue();
+        assertThat(eval("absent = nowhere")).isFalse();
+    }
+
     // Comparators compare two attributes of the item too.
     @Test
     void pathsOnBothSides() {

@@ -69,7 +69,25 @@ class ExpressionContextTest {
                 .hasMessage("ExpressionAttributeValues contains invalid key: Syntax error; key: \"v\"");
     }
 
-    // Undefined aliases: "An expression attribute name used in the document path is not defined".
+    // AWS-recorded (moto aws_verified, UpdateItem): a map sent empty is refused; an absent one (null, or the SDK's
+    // "not set" auto-construct map) is not.
+    @Test
+    void mapsSentEmptyAreRefused() {
+        assertThatThrownBy(() -> ExpressionContext.checkNotSentEmpty(new java.util.HashMap<>(), null, false))
+                .hasMessage("ExpressionAttributeNames must not be empty");
+        assertThatThrownBy(() -> ExpressionContext.checkNotSentEmpty(Map.of("#d", "d"), new java.util.HashMap<>(), true))
+                .hasMessage("1 validation error detected: ExpressionAttributeValues must not be empty");
+        assertThatCode(() -> ExpressionContext.checkNotSentEmpty(
+                software.amazon.awssdk.core.util.DefaultSdkAutoConstructMap.getInstance(),
+                software.amazon.awssdk.core.util.DefaultSdkAutoConstructMap.getInstance(), true)).doesNotThrowAnyException();
+        assertThatCode(() -> ExpressionContext.checkNotSentEmpty(null, null, false)).doesNotThrowAnyException();
+        // The constructor accepts an empty copy: the engine copies the SDK's "not set" map before building a context.
+        assertThatCode(() -> new ExpressionContext(new java.util.HashMap<>(), new java.util.HashMap<>()))
+                .doesNotThrowAnyException();
+    }
+
+    // Undefined aliases: "An expression attribute name used in the document path is not defined". Captured from AWS
+    // without the write prefix, also in UpdateItem (dynoxide #13's conformance capture, modyne #3).
     @Test
     void undefinedAliasesAreReportedWithTheExpressionKind() {
         assertThatThrownBy(() -> Expressions.parseCondition("#a = :v", ctx(":v", n("1"))))

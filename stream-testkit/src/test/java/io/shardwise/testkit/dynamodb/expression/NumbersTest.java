@@ -52,11 +52,31 @@ class NumbersTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"abc", "1..2", "1e", "NaN", "Infinity", "0x10", "''"})
+    @CsvSource({"abc", "1..2", "1e", "NaN", "Infinity", "inf", "0x10", "''", "'\"42.0\"'"})
     void textThatIsNotANumberIsRefused(String input) {
         assertThatThrownBy(() -> Numbers.canonical(input))
                 .isInstanceOf(DynamoDbValidationException.class)
                 .hasMessageStartingWith("The parameter cannot be converted to a numeric value");
+    }
+
+    // AWS-recorded (moto's PutItem number tests): surrounding whitespace is not accepted, with the value in the message.
+    @Test
+    void surroundingWhitespaceIsRefused() {
+        assertThatThrownBy(() -> Numbers.canonical(" 1.23"))
+                .hasMessage("The parameter cannot be converted to a numeric value:  1.23");
+        assertThatThrownBy(() -> Numbers.canonical("1.23 "))
+                .hasMessage("The parameter cannot be converted to a numeric value: 1.23 ");
+    }
+
+    // AWS-recorded: forms Python's float accepts and DynamoDB also accepts; trailing zeros do not count as digits.
+    @Test
+    void awsAcceptedSpellings() {
+        assertThat(Numbers.canonical("1e-003")).isEqualTo("0.001");
+        assertThat(Numbers.canonical("+1E6")).isEqualTo("1000000");
+        assertThat(Numbers.canonical("0".repeat(40) + ".42")).isEqualTo("0.42");
+        assertThat(Numbers.canonical("-0.0")).isEqualTo("0");
+        assertThatThrownBy(() -> Numbers.canonical("2.2250738585072014e-150"))
+                .hasMessage("Number underflow. Attempting to store a number with magnitude smaller than supported range");
     }
 
     // Comparison operator reference: numbers compare by value, not by text.
