@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
- * Synchronous AWS SDK v2 clients for a local endpoint (DynamoDB Local, kinesis-mock, LocalStack): static dummy
+ * Synchronous AWS SDK v2 clients for a local endpoint (the DynamoDB engine, kinesis-mock, LocalStack): static dummy
  * credentials {@code test}/{@code test}, region {@code us-east-1}, the HTTP/1.1 {@code url-connection-client},
  * and no retries beyond the SDK's standard mode.
  *

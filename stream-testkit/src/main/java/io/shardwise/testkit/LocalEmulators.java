@@ -1,15 +1,15 @@
 package io.shardwise.testkit;
 
-import io.shardwise.testkit.internal.DynamoDbLocalServer;
+import io.shardwise.testkit.internal.EmbeddedDynamoDbServer;
 import io.shardwise.testkit.internal.KinesisMockProcess;
 import io.shardwise.testkit.internal.SharedInstance;
 
 /**
- * Entry point to the local emulators: one DynamoDB Local and one kinesis-mock per JVM, each started lazily on
+ * Entry point to the local emulators: one DynamoDB engine and one kinesis-mock per JVM, each started lazily on
  * first use, listening on {@code 127.0.0.1} only on a free port, and stopped by a JVM shutdown hook.
  *
  * <pre>{@code
- * DynamoDbLocal ddb = LocalEmulators.dynamoDb();   // in-process DynamoDB Local 2.x (+ Streams API)
+ * EmbeddedDynamoDb ddb = LocalEmulators.dynamoDb(); // the in-JVM DynamoDB engine over HTTP (+ Streams API)
  * ddb.client().createTable(...);
  * KinesisMock kinesis = LocalEmulators.kinesis();  // kinesis-mock under the machine's node (18+)
  * kinesis.client().createStream(...);
@@ -30,20 +30,20 @@ import io.shardwise.testkit.internal.SharedInstance;
  */
 public final class LocalEmulators {
 
-    private static final SharedInstance<DynamoDbLocalServer> DYNAMODB =
-            new SharedInstance<>("dynamodb-local", DynamoDbLocalServer::start, DynamoDbLocalServer::isRunning);
+    private static final SharedInstance<EmbeddedDynamoDbServer> DYNAMODB =
+            new SharedInstance<>("dynamodb", EmbeddedDynamoDbServer::start, EmbeddedDynamoDbServer::isRunning);
     private static final SharedInstance<KinesisMockProcess> KINESIS =
             new SharedInstance<>("kinesis-mock", KinesisMockProcess::start, KinesisMockProcess::isRunning);
 
     private LocalEmulators() {}
 
     /**
-     * The JVM's DynamoDB Local, started on first call (about a second). Returns the same instance until it is
-     * closed; after that, starts a new, empty one.
+     * The JVM's DynamoDB engine ({@link io.shardwise.testkit.dynamodb.DynamoDbEngine}) over HTTP, started on first
+     * call (milliseconds). Returns the same instance until it is closed; after that, starts a new, empty one.
      *
      * @throws EmulatorException if it cannot start
      */
-    public static DynamoDbLocal dynamoDb() {
+    public static EmbeddedDynamoDb dynamoDb() {
         return DYNAMODB.get();
     }
 

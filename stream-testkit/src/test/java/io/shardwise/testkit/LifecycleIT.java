@@ -96,7 +96,7 @@ class LifecycleIT {
 
     @Test
     void closingDynamoDbLocalFreesItsPortAndTheNextCallStartsAFreshOne() {
-        DynamoDbLocal first = LocalEmulators.dynamoDb();
+        EmbeddedDynamoDb first = LocalEmulators.dynamoDb();
         first.client().listTables();
 
         first.close();
@@ -106,7 +106,7 @@ class LifecycleIT {
         assertRefused(first.endpoint());
         first.close(); // idempotent
 
-        DynamoDbLocal second = LocalEmulators.dynamoDb();
+        EmbeddedDynamoDb second = LocalEmulators.dynamoDb();
         assertThat(second).isNotSameAs(first);
         assertThat(second.client().listTables().tableNames()).isEmpty();
     }

@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 /** The smoke scenario against the embedded emulators (DynamoDB Local in this JVM, kinesis-mock under node). */
 class LocalEmulatorsIT {
 
-    static DynamoDbLocal dynamoDb;
+    static EmbeddedDynamoDb dynamoDb;
     static KinesisMock kinesis;
 
     @BeforeAll

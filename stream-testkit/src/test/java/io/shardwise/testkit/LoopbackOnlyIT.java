@@ -40,7 +40,7 @@ class LoopbackOnlyIT {
 
     @Test
     void dynamoDbLocalListensOnLoopbackOnly() throws IOException {
-        DynamoDbLocal ddb = LocalEmulators.dynamoDb();
+        EmbeddedDynamoDb ddb = LocalEmulators.dynamoDb();
         ddb.client().listTables(); // it answers...
         int port = ddb.endpoint().getPort();
         Set<Long> ours = socketInodes(ProcessHandle.current().pid());

@@ -1,6 +1,6 @@
 package io.shardwise.examples.demo;
 
-import io.shardwise.testkit.DynamoDbLocal;
+import io.shardwise.testkit.EmbeddedDynamoDb;
 import io.shardwise.testkit.KinesisMock;
 import io.shardwise.testkit.LocalEmulators;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -19,7 +19,7 @@ import java.util.List;
  * </pre>
  *
  * <ol>
- *   <li>Starts DynamoDB Local (in this JVM), kinesis-mock (a child {@code node} process) and ElasticMQ (SQS, in this
+ *   <li>Starts the DynamoDB engine (in this JVM), kinesis-mock (a child {@code node} process) and ElasticMQ (SQS, in this
  *       JVM), all on 127.0.0.1 and free ports.</li>
  *   <li>Creates what {@code infra/template.yaml} creates in AWS: the orders stream (4 shards), the totals table,
  *       the dedup table (key {@code id}, TTL on {@code expiration}), the parking queue, the on-failure queue.</li>
@@ -38,12 +38,6 @@ import java.util.List;
 public final class Demo {
 
     static final String DEDUP_TABLE = "shardwise-dedup";
-
-    /**
-     * DynamoDB Local (AWS SDK v1 inside) warns through java.util.logging about an optional XML binding. Held in a
-     * field: java.util.logging keeps loggers weakly, and a collected logger forgets its level.
-     */
-    private static final java.util.logging.Logger QUIET_SDK_V1 = java.util.logging.Logger.getLogger("com.amazonaws");
 
     private Demo() {
     }
@@ -72,7 +66,6 @@ public final class Demo {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-demo.xml");
         }
-        QUIET_SDK_V1.setLevel(java.util.logging.Level.SEVERE);
         int status = run(Options.fromSystemProperties(), System.out);
         System.out.flush();
         if (status != 0) {
@@ -89,15 +82,15 @@ public final class Demo {
     static int run(Options options, PrintStream out) {
 
         long started = System.nanoTime();
-        out.println("shardwise demo: two consumers on embedded emulators (DynamoDB Local, kinesis-mock, ElasticMQ)");
+        out.println("shardwise demo: two consumers on embedded emulators (DynamoDB engine, kinesis-mock, ElasticMQ)");
         boolean ok = false;
         LocalSqs sqs = null;
         try {
             long t = System.nanoTime();
-            DynamoDbLocal dynamoDb = LocalEmulators.dynamoDb();
+            EmbeddedDynamoDb dynamoDb = LocalEmulators.dynamoDb();
             KinesisMock kinesis = LocalEmulators.kinesis();
             sqs = LocalSqs.start();
-            out.printf("  emulators up in %.1f s: DynamoDB Local %s, kinesis-mock %s, ElasticMQ %s%n",
+            out.printf("  emulators up in %.1f s: DynamoDB engine %s, kinesis-mock %s, ElasticMQ %s%n",
                     OrderTotalsRun.seconds(System.nanoTime() - t), dynamoDb.endpoint(), kinesis.endpoint(),
                     sqs.endpoint());
             createDedupTable(dynamoDb.client(), out);

@@ -11,7 +11,7 @@ import io.shardwise.core.sink.SqsFailureSink;
 import io.shardwise.examples.outbox.Order;
 import io.shardwise.examples.outbox.OrderOutboxHandler;
 import io.shardwise.examples.outbox.OrderOutboxProcessor;
-import io.shardwise.testkit.DynamoDbLocal;
+import io.shardwise.testkit.EmbeddedDynamoDb;
 import io.shardwise.testkit.KinesisMock;
 import io.shardwise.testkit.esm.CheckpointStore;
 import io.shardwise.testkit.esm.EventSourceMapping;
@@ -69,14 +69,14 @@ final class OutboxRun {
     record Result(String changes, String published, String replay, boolean ok, List<String> problems) {
     }
 
-    private final DynamoDbLocal dynamoDb;
+    private final EmbeddedDynamoDb dynamoDb;
     private final KinesisMock kinesisMock;
     private final LocalSqs sqs;
     private final String dedupTable;
     private final long seed;
     private final PrintStream out;
 
-    OutboxRun(DynamoDbLocal dynamoDb, KinesisMock kinesisMock, LocalSqs sqs, String dedupTable, long seed,
+    OutboxRun(EmbeddedDynamoDb dynamoDb, KinesisMock kinesisMock, LocalSqs sqs, String dedupTable, long seed,
               PrintStream out) {
         this.dynamoDb = dynamoDb;
         this.kinesisMock = kinesisMock;

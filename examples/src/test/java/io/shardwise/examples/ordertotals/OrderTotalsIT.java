@@ -8,7 +8,7 @@ import io.shardwise.core.RecordContext;
 import io.shardwise.core.RecordOutcome;
 import io.shardwise.core.StreamRecord;
 import io.shardwise.core.sink.ParkedRecord;
-import io.shardwise.testkit.DynamoDbLocal;
+import io.shardwise.testkit.EmbeddedDynamoDb;
 import io.shardwise.testkit.FakeContext;
 import io.shardwise.testkit.LocalEmulators;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +50,7 @@ class OrderTotalsIT {
 
     @BeforeAll
     static void emulator() {
-        DynamoDbLocal local = LocalEmulators.dynamoDb();
+        EmbeddedDynamoDb local = LocalEmulators.dynamoDb();
         dynamoDb = local.client();
     }
 

@@ -2,7 +2,7 @@ package io.shardwise.examples.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardwise.core.sink.ParkedRecord;
-import io.shardwise.testkit.DynamoDbLocal;
+import io.shardwise.testkit.EmbeddedDynamoDb;
 import io.shardwise.testkit.KinesisMock;
 import io.shardwise.testkit.LocalEmulators;
 import io.shardwise.testkit.esm.CheckpointStore;
@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OrderOutboxIT {
 
-    private static DynamoDbLocal dynamoDb;
+    private static EmbeddedDynamoDb dynamoDb;
     private static KinesisMock kinesis;
 
     @BeforeAll

@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * API Kinesis and DynamoDB Streams share ({@code ListShards}/{@code DescribeStream}, {@code GetShardIterator},
  * {@code GetRecords}). Three implementations: {@link #kinesis(KinesisClient, String)},
  * {@link #dynamoDb(DynamoDbStreamsClient, String)}, and {@link InMemoryStream} for fast, deterministic tests.
- * Which endpoint the clients talk to (kinesis-mock, DynamoDB Local, LocalStack, AWS) is the only difference.
+ * Which endpoint the clients talk to (kinesis-mock, the DynamoDB engine, LocalStack, AWS) is the only difference.
  *
  * <p>Implementations must be thread-safe: the runner calls them from one thread per shard and a discovery thread.
  */

@@ -1,6 +1,6 @@
 /**
  * A local Lambda event source mapping for Kinesis Data Streams and DynamoDB Streams: run stream consumers end to
- * end in a test, against kinesis-mock, DynamoDB Local, LocalStack, AWS, or an {@link
+ * end in a test, against kinesis-mock, the DynamoDB engine, LocalStack, AWS, or an {@link
  * io.shardwise.testkit.esm.InMemoryStream}.
  *
  * <p>{@link io.shardwise.testkit.esm.EventSourceMappingRunner} is the runner, configured by an {@link

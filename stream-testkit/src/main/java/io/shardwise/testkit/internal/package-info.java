@@ -1,5 +1,5 @@
 /**
- * Internal: the implementation of the emulator launchers (DynamoDB Local server, kinesis-mock child process,
+ * Internal: the implementation of the emulator launchers (the DynamoDB engine's HTTP server, kinesis-mock child process,
  * npm install, Node.js detection). Not an API: anything here may change or disappear in any release. Use
  * {@link io.shardwise.testkit.LocalEmulators} and {@link io.shardwise.testkit.LocalAwsClients} instead.
  */

@@ -65,7 +65,7 @@ public final class LocalStreamsExtension implements ParameterResolver, Execution
         this.backend = backend;
     }
 
-    /** The embedded emulators: DynamoDB Local in this JVM and kinesis-mock under node, each started on first use. */
+    /** The embedded emulators: the DynamoDB engine in this JVM and kinesis-mock under node, each started on first use. */
     public static LocalStreamsExtension embedded() {
         return new LocalStreamsExtension();
     }
@@ -93,7 +93,7 @@ public final class LocalStreamsExtension implements ParameterResolver, Execution
         return backend.kinesis();
     }
 
-    /** The DynamoDB client of the back-end (starts DynamoDB Local if needed); shared, do not close. */
+    /** The DynamoDB client of the back-end (starts the DynamoDB engine if needed); shared, do not close. */
     public DynamoDbClient dynamoDb() {
         return backend.dynamoDb();
     }

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
-/** The runner against DynamoDB Local: stream view types, event fields, resuming from a DynamoDB checkpoint. */
+/**
+ * The runner against the embedded DynamoDB engine: stream view types, event fields, TTL deletes, resuming from a
+ * DynamoDB checkpoint.
+ */
 @ExtendWith(LocalStreamsExtension.class)
 class DynamoDbRunnerIT {
 
@@ -71,6 +74,35 @@ class DynamoDbRunnerIT {
             assertThat(r.getUserIdentity()).as("user writes have no identity").isNull();
         });
         assertThat(records.stream().map(r -> new BigInteger(r.getDynamodb().getSequenceNumber())).toList()).isSorted();
+    }
+
+    /**
+     * A TTL deletion reaches the function as Lambda delivers it: a REMOVE whose userIdentity is {type: Service,
+     * principalId: dynamodb.amazonaws.com}, while a user's delete has none
+     * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/time-to-live-ttl-streams.html).
+     */
+    @Test
+    void aTtlDeletionReachesTheFunctionWithTheServiceIdentity(LocalStreams streams) {
+        TestTable table = streams.createTable("id", StreamViewType.NEW_AND_OLD_IMAGES);
+        table.client().updateTimeToLive(r -> r.tableName(table.name())
+                .timeToLiveSpecification(t -> t.attributeName("expires").enabled(true)));
+        table.put(Map.of("id", AttributeValue.fromS("expired"), "expires", AttributeValue.fromN("1")));
+        table.put(item("user", "1"));
+        table.delete(Map.of("id", AttributeValue.fromS("user")));
+        assertThat(io.shardwise.testkit.LocalEmulators.dynamoDb().engine().expireTtl()).isGreaterThanOrEqualTo(1);
+        List<DynamodbStreamRecord> records = new CopyOnWriteArrayList<>();
+        var runner = streams.runDynamoDb(table, EventSourceMapping.builder().build(), (event, context) -> {
+            records.addAll(event.getRecords());
+            return ok();
+        });
+        runner.awaitDrained(WAIT);
+        assertThat(records).extracting(r -> r.getEventName() + " " + r.getDynamodb().getKeys().get("id").getS())
+                .containsExactly("INSERT expired", "INSERT user", "REMOVE user", "REMOVE expired");
+        assertThat(records.get(2).getUserIdentity()).isNull();
+        var ttl = records.get(3).getUserIdentity();
+        assertThat(ttl.getType()).isEqualTo("Service");
+        assertThat(ttl.getPrincipalId()).isEqualTo("dynamodb.amazonaws.com");
+        assertThat(records.get(3).getDynamodb().getOldImage().get("expires").getN()).isEqualTo("1");
     }
 
     @Test

@@ -21,17 +21,18 @@ final class Expr {
     private final ExpressionContext context;
     private final boolean anyNames;
     private final boolean anyValues;
+    private final boolean write;
     private boolean anyExpression;
 
-    Expr(Map<String, String> names, Map<String, AttributeValue> values) {
+    /** {@code write}: a write operation's request (PutItem, UpdateItem, DeleteItem, a transaction action). */
+    Expr(Map<String, String> names, Map<String, AttributeValue> values, boolean write) {
         this.anyNames = names != null && !names.isEmpty();
         this.anyValues = values != null && !values.isEmpty();
-        Map<String, AttributeValue> normalized = null;
-        if (values != null) {
-            normalized = Items.normalize(values);
-        }
-        Map<String, AttributeValue> v = normalized;
-        this.context = call(() -> new ExpressionContext(names, v));
+        this.write = write;
+        this.context = call(() -> {
+            ExpressionContext.checkNotSentEmpty(names, values, write);
+            return new ExpressionContext(names, values, write);
+        });
     }
 
     ConditionExpression condition(String text) {
@@ -55,28 +56,15 @@ final class Expr {
         return text == null ? null : mark(call(() -> Expressions.parseKeyCondition(text, context)));
     }
 
-    /** Ends parsing a read request: every name and value given must have been used by some expression. */
+    /** Ends parsing: every name and value given must have been used by some expression. */
     void done() {
-        done(false);
-    }
-
-    /** Ends parsing a write request (PutItem, UpdateItem, DeleteItem, transactions), whose messages AWS prefixes. */
-    void doneWrite() {
-        done(true);
-    }
-
-    private void done(boolean write) {
         if ((anyNames || anyValues) && !anyExpression) {
             // AWS's answer when placeholders come without any expression.
             throw AwsError.VALIDATION.with((anyNames ? "ExpressionAttributeNames" : "ExpressionAttributeValues")
                     + " can only be specified when using expressions");
         }
         call(() -> {
-            if (write) {
-                context.verifyAllUsedInWrite();
-            } else {
-                context.verifyAllUsed();
-            }
+            context.verifyAllUsed();
             return null;
         });
     }

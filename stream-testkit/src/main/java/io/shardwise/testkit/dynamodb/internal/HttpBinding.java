@@ -64,10 +64,27 @@ public final class HttpBinding implements AutoCloseable {
             HttpServer server = HttpServer.create(new InetSocketAddress(HOST, port), 64);
             server.createContext("/", exchange -> serve(protocol, exchange));
             server.setExecutor(executor);
-            server.start();
+            startAsDaemon(server);
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("Could not listen on " + HOST + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The JDK server's dispatcher thread inherits the daemon flag of the thread that calls {@code start()}; started
+     * from a daemon thread it never keeps a JVM alive (a {@code main} that forgets to close the server still exits).
+     */
+    private static void startAsDaemon(HttpServer server) {
+        Thread starter = new Thread(server::start, "shardwise-dynamodb-http-start");
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.stop(0);
+            throw new IllegalStateException("Interrupted while starting the HTTP server", e);
         }
     }
 

@@ -63,9 +63,9 @@ public final class ItemOperations {
         Map<String, AttributeValue> item = Items.normalize(r.item() == null ? Map.of() : r.item());
         ItemKey key = t.keySchema().keyOfItem(item);
         Items.requireWithinSizeLimit(item);
-        Expr expr = new Expr(r.expressionAttributeNames(), r.expressionAttributeValues());
+        Expr expr = new Expr(r.expressionAttributeNames(), r.expressionAttributeValues(), true);
         ConditionExpression condition = expr.condition(r.conditionExpression());
-        expr.doneWrite();
+        expr.done();
         Map<String, AttributeValue> old;
         t.lock().lock();
         try {
@@ -88,7 +88,7 @@ public final class ItemOperations {
         rejectLegacy(r.hasAttributesToGet(), "AttributesToGet", "ProjectionExpression");
         Table t = db.table(r.tableName());
         ItemKey key = t.keySchema().keyOf(r.key());
-        Expr expr = new Expr(r.expressionAttributeNames(), null);
+        Expr expr = new Expr(r.expressionAttributeNames(), null, false);
         ProjectionExpression projection = expr.projection(r.projectionExpression());
         expr.done();
         Map<String, AttributeValue> item;
@@ -116,10 +116,10 @@ public final class ItemOperations {
                 r.returnValuesAsString(), Set.of("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"));
         boolean allOldOnFailure = allOldOnFailure(r.returnValuesOnConditionCheckFailureAsString());
         ItemKey key = t.keySchema().keyOf(r.key());
-        Expr expr = new Expr(r.expressionAttributeNames(), r.expressionAttributeValues());
+        Expr expr = new Expr(r.expressionAttributeNames(), r.expressionAttributeValues(), true);
         UpdateExpression update = expr.update(r.updateExpression());
         ConditionExpression condition = expr.condition(r.conditionExpression());
-        expr.doneWrite();
+        expr.done();
         rejectKeyUpdate(t.keySchema(), update);
         Map<String, AttributeValue> old;
         Updated updated;
@@ -197,9 +197,9 @@ public final class ItemOperations {
         String returnValues = returnValues(r.returnValuesAsString(), Set.of("NONE", "ALL_OLD"));
         boolean allOldOnFailure = allOldOnFailure(r.returnValuesOnConditionCheckFailureAsString());
         ItemKey key = t.keySchema().keyOf(r.key());
-        Expr expr = new Expr(r.expressionAttributeNames(), r.expressionAttributeValues());
+        Expr expr = new Expr(r.expressionAttributeNames(), r.expressionAttributeValues(), true);
         ConditionExpression condition = expr.condition(r.conditionExpression());
-        expr.doneWrite();
+        expr.done();
         Map<String, AttributeValue> old;
         t.lock().lock();
         try {
@@ -257,7 +257,7 @@ public final class ItemOperations {
                 }
                 keys.add(key);
             }
-            Expr expr = new Expr(k.expressionAttributeNames(), null);
+            Expr expr = new Expr(k.expressionAttributeNames(), null, false);
             ProjectionExpression projection = expr.projection(k.projectionExpression());
             expr.done();
             reads.add(new Read(t, keys, k.keys(), k, projection));
@@ -374,7 +374,7 @@ public final class ItemOperations {
             throw AwsError.VALIDATION.with("Either the KeyConditions or KeyConditionExpression parameter must be "
                     + "specified in the request.");
         }
-        Expr expr = new Expr(r.expressionAttributeNames(), r.expressionAttributeValues());
+        Expr expr = new Expr(r.expressionAttributeNames(), r.expressionAttributeValues(), false);
         KeyConditionExpression keyCondition = expr.keyCondition(r.keyConditionExpression());
         ConditionExpression filter = expr.filter(r.filterExpression());
         ProjectionExpression projection = expr.projection(r.projectionExpression());
@@ -445,7 +445,7 @@ public final class ItemOperations {
             throw AwsError.VALIDATION.with("The Segment parameter is zero-based and must be less than parameter "
                     + "TotalSegments: Segment: " + segment + " is out of bounds for TotalSegments: " + segments);
         }
-        Expr expr = new Expr(r.expressionAttributeNames(), r.expressionAttributeValues());
+        Expr expr = new Expr(r.expressionAttributeNames(), r.expressionAttributeValues(), false);
         ConditionExpression filter = expr.filter(r.filterExpression());
         ProjectionExpression projection = expr.projection(r.projectionExpression());
         expr.done();

@@ -184,9 +184,9 @@ public final class Transactions {
             Map<String, AttributeValue> item = Items.normalize(p.item() == null ? Map.of() : p.item());
             ItemKey key = t.keySchema().keyOfItem(item);
             Items.requireWithinSizeLimit(item);
-            Expr expr = new Expr(p.expressionAttributeNames(), p.expressionAttributeValues());
+            Expr expr = new Expr(p.expressionAttributeNames(), p.expressionAttributeValues(), true);
             ConditionExpression c = expr.condition(p.conditionExpression());
-            expr.doneWrite();
+            expr.done();
             return new Action(t, key, c, allOld(p.returnValuesOnConditionCheckFailureAsString()), item, null, false, false);
         }
         if (w.update() != null) {
@@ -198,10 +198,10 @@ public final class Transactions {
                         + "'transactItems.1.member.update.updateExpression' failed to satisfy constraint: Member must "
                         + "not be null");
             }
-            Expr expr = new Expr(u.expressionAttributeNames(), u.expressionAttributeValues());
+            Expr expr = new Expr(u.expressionAttributeNames(), u.expressionAttributeValues(), true);
             UpdateExpression update = expr.update(u.updateExpression());
             ConditionExpression c = expr.condition(u.conditionExpression());
-            expr.doneWrite();
+            expr.done();
             ItemOperations.rejectKeyUpdate(t.keySchema(), update);
             return new Action(t, key, c, allOld(u.returnValuesOnConditionCheckFailureAsString()), null, update, false, false);
         }
@@ -209,9 +209,9 @@ public final class Transactions {
             Delete d = w.delete();
             Table t = db.table(d.tableName());
             ItemKey key = t.keySchema().keyOf(d.key());
-            Expr expr = new Expr(d.expressionAttributeNames(), d.expressionAttributeValues());
+            Expr expr = new Expr(d.expressionAttributeNames(), d.expressionAttributeValues(), true);
             ConditionExpression c = expr.condition(d.conditionExpression());
-            expr.doneWrite();
+            expr.done();
             return new Action(t, key, c, allOld(d.returnValuesOnConditionCheckFailureAsString()), null, null, true, false);
         }
         ConditionCheck cc = w.conditionCheck();
@@ -222,9 +222,9 @@ public final class Transactions {
                     + "'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: "
                     + "Member must not be null");
         }
-        Expr expr = new Expr(cc.expressionAttributeNames(), cc.expressionAttributeValues());
+        Expr expr = new Expr(cc.expressionAttributeNames(), cc.expressionAttributeValues(), true);
         ConditionExpression c = expr.condition(cc.conditionExpression());
-        expr.doneWrite();
+        expr.done();
         return new Action(t, key, c, allOld(cc.returnValuesOnConditionCheckFailureAsString()), null, null, false, true);
     }
 
@@ -249,7 +249,7 @@ public final class Transactions {
             if (!targets.add(new Target(t.name(), key))) {
                 throw AwsError.VALIDATION.with("Transaction request cannot include multiple operations on one item");
             }
-            Expr expr = new Expr(get.expressionAttributeNames(), null);
+            Expr expr = new Expr(get.expressionAttributeNames(), null, false);
             ProjectionExpression projection = expr.projection(get.projectionExpression());
             expr.done();
             reads.add(new Read(t, key, projection));
