@@ -3,8 +3,11 @@ package io.shardwise.testkit.junit;
 import io.shardwise.testkit.LocalAwsClients;
 import io.shardwise.testkit.LocalEmulators;
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -40,8 +43,9 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * <p>By default (and with {@code @ExtendWith}) the back-end is the embedded emulators of {@link LocalEmulators}:
  * each starts on first use, once per JVM (kinesis-mock only when a test asks for Kinesis). With
  * {@code @RegisterExtension static LocalStreamsExtension ext = LocalStreamsExtension.endpoints(kinesis, dynamoDb);}
- * the clients point at other endpoints instead — LocalStack, or anything speaking the AWS APIs — with dummy
- * credentials and region {@code us-east-1} (see {@link LocalAwsClients}).
+ * the clients point at other endpoints instead — anything speaking the AWS APIs — with dummy
+ * credentials and region {@code us-east-1} (see {@link LocalAwsClients}). With {@link #floci()} or
+ * {@link #localStack()} they point at a container started through Testcontainers, where Docker runs.
  *
  * <p>The clients are shared and must not be closed by tests. A {@link LocalStreams} parameter belongs to the test
  * (or, in {@code @BeforeAll}, to the class): what it created is deleted and its runners are closed when that
@@ -79,13 +83,53 @@ public final class LocalStreamsExtension implements ParameterResolver, Execution
     }
 
     /**
-     * LocalStack in Docker, through Testcontainers (add {@code org.testcontainers:localstack} to your test
-     * dependencies): one container per JVM, started on first use, serving Kinesis, DynamoDB and DynamoDB Streams.
-     * Where no Docker engine runs, tests that use it are <em>skipped</em> (aborted with the reason), not failed,
-     * so one suite runs on laptops with and without Docker.
+     * LocalStack in Docker, through Testcontainers (add {@code org.testcontainers:testcontainers-localstack} to your
+     * test dependencies), with the pinned image {@code localstack/localstack:4.7.0}, which needs no auth token. One
+     * container per image and JVM, started on first use, serving Kinesis, DynamoDB and DynamoDB Streams. Where no
+     * Docker engine runs, tests that use it are <em>skipped</em> (aborted with the reason), not failed, so one suite
+     * runs on laptops with and without Docker.
      */
     public static LocalStreamsExtension localStack() {
-        return new LocalStreamsExtension(new LocalStackBackend());
+        return localStack(LocalStackTags.DEFAULT_TAG);
+    }
+
+    /**
+     * LocalStack with the given image tag. Images published since 2026-03-23 ({@code latest} and the
+     * calendar-versioned tags from {@code 2026.03.0}) start only with an auth token: the extension passes
+     * {@code LOCALSTACK_AUTH_TOKEN} from the environment to the container when it is set, and skips the tests with
+     * the reason when the tag needs a token and none is set. {@link #floci()} needs no token.
+     */
+    public static LocalStreamsExtension localStack(String tag) {
+        return localStack(tag, System::getenv);
+    }
+
+    static LocalStreamsExtension localStack(String tag, Function<String, String> environment) {
+        Objects.requireNonNull(tag, "tag");
+        String token = environment.apply(LocalStackTags.TOKEN_VARIABLE);
+        String image = LocalStackTags.IMAGE + ":" + tag;
+        return new LocalStreamsExtension(new ContainerBackend(
+                "LocalStack",
+                image,
+                LocalStackTags.missingTokenReason(tag, token),
+                "org.testcontainers:testcontainers-localstack",
+                () -> DockerContainers.startLocalStack(image, token)));
+    }
+
+    /**
+     * Floci (MIT licensed, no account and no auth token) in Docker, through Floci's Testcontainers module (add
+     * {@code io.floci:testcontainers-floci} to your test dependencies), image {@code floci/floci:latest}. Skipped
+     * with the reason where no Docker engine runs, like {@link #localStack()}.
+     */
+    public static LocalStreamsExtension floci() {
+        return floci("latest");
+    }
+
+    /** Floci with the given image tag of {@code floci/floci} (pin one for reproducible builds). */
+    public static LocalStreamsExtension floci(String tag) {
+        Objects.requireNonNull(tag, "tag");
+        String image = "floci/floci:" + tag;
+        return new LocalStreamsExtension(new ContainerBackend(
+                "Floci", image, null, "io.floci:testcontainers-floci", () -> DockerContainers.startFloci(image)));
     }
 
     /** The Kinesis client of the back-end (starts kinesis-mock if needed); shared, do not close. */
@@ -209,45 +253,57 @@ public final class LocalStreamsExtension implements ParameterResolver, Execution
     }
 
     /**
-     * LocalStack through Testcontainers. Testcontainers is referenced only from this class, so the extension
-     * loads without it on the class path.
+     * A back-end in a Docker container, one per image and JVM, started on first use and stopped at JVM exit. It
+     * is unavailable (its tests skipped with the reason) when a precondition fails (e.g. a missing auth token),
+     * when the Testcontainers module is not on the class path, or when no Docker engine is reachable.
      */
-    private static final class LocalStackBackend implements Backend {
-        /** Pinned: the 4.x community image needs no auth token. */
-        static final String IMAGE = "localstack/localstack:4.7.0";
-        private static final Object LOCK = new Object();
-        private static EndpointBackend shared;
+    private static final class ContainerBackend implements Backend {
+        private static final Map<String, EndpointBackend> STARTED = new HashMap<>();
 
-        static final String NO_DOCKER = "LocalStack needs a Docker engine and none is reachable; use the embedded "
-                + "emulators (@ExtendWith(LocalStreamsExtension.class)) instead";
+        private final String product;
+        private final String image;
+        private final String preconditionFailure;
+        private final String module;
+        private final Supplier<URI> starter;
+
+        ContainerBackend(String product, String image, String preconditionFailure, String module,
+                Supplier<URI> starter) {
+            this.product = product;
+            this.image = image;
+            this.preconditionFailure = preconditionFailure;
+            this.module = module;
+            this.starter = starter;
+        }
 
         @Override
         public String unavailableReason() {
-            return org.testcontainers.DockerClientFactory.instance().isDockerAvailable() ? null : NO_DOCKER;
+            if (preconditionFailure != null) {
+                return preconditionFailure;
+            }
+            try {
+                if (!DockerContainers.dockerAvailable()) {
+                    return product + " needs a Docker engine and none is reachable; use the embedded emulators "
+                            + "(@ExtendWith(LocalStreamsExtension.class)) instead";
+                }
+            } catch (NoClassDefFoundError e) {
+                return product + " runs through Testcontainers: add " + module + " to your test dependencies";
+            }
+            return null;
         }
 
-        private static EndpointBackend endpoints() {
-            synchronized (LOCK) {
-                if (shared == null) {
-                    if (!org.testcontainers.DockerClientFactory.instance().isDockerAvailable()) {
-                        throw new TestAbortedException(NO_DOCKER);
+        private EndpointBackend endpoints() {
+            synchronized (STARTED) {
+                EndpointBackend started = STARTED.get(image);
+                if (started == null) {
+                    String reason = unavailableReason();
+                    if (reason != null) {
+                        throw new TestAbortedException(reason);
                     }
-                    org.testcontainers.containers.localstack.LocalStackContainer container =
-                            new org.testcontainers.containers.localstack.LocalStackContainer(
-                                    org.testcontainers.utility.DockerImageName.parse(IMAGE))
-                                    .withServices(
-                                            org.testcontainers.containers.localstack.LocalStackContainer.EnabledService
-                                                    .named("kinesis"),
-                                            org.testcontainers.containers.localstack.LocalStackContainer.EnabledService
-                                                    .named("dynamodb"),
-                                            org.testcontainers.containers.localstack.LocalStackContainer.EnabledService
-                                                    .named("dynamodbstreams"));
-                    container.start();
-                    Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "localstack-stop"));
-                    URI endpoint = container.getEndpoint();
-                    shared = new EndpointBackend(endpoint, endpoint);
+                    URI endpoint = starter.get();
+                    started = new EndpointBackend(endpoint, endpoint);
+                    STARTED.put(image, started);
                 }
-                return shared;
+                return started;
             }
         }
 
