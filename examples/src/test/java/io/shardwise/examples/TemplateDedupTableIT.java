@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * The dedup table exactly as {@code infra/template.yaml} defines it (key schema, attribute types, Time to Live),
- * created in DynamoDB Local, passes the library's own start-up check: the template and the library agree by
+ * created in the embedded DynamoDB engine, passes the library's own start-up check: the template and the library agree by
  * construction, not by two copies of a constant.
  */
 class TemplateDedupTableIT {

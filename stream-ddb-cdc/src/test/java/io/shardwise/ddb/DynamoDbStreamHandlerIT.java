@@ -47,7 +47,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link DynamoDbStreamHandler} end to end, as Lambda runs it: items written, updated and deleted in DynamoDB Local,
+ * {@link DynamoDbStreamHandler} end to end, as Lambda runs it: items written, updated and deleted in the embedded DynamoDB engine,
  * whose table stream the local event source mapping runner reads ({@code DescribeStream}, {@code GetShardIterator},
  * {@code GetRecords}) and delivers as Lambda's {@code DynamodbEvent} ({@code ReportBatchItemFailures}, small
  * batches), deserialized by the Lambda Java runtime's own serializer.

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * records arrive in. A processor calls {@link #effect} when a change's effect happens (it returned normally); the
  * validator requires strictly increasing sequence numbers per item key ({@link StreamRecord#partitionKey()}, the
  * item's canonical primary key) and, with {@link #wholeShard()}, per shard ({@link StreamRecord#shardId()}: the
- * stream label, since Lambda's DynamoDB events name no shard; DynamoDB Local's streams have one shard). A second
+ * stream label, since Lambda's DynamoDB events name no shard; the engine's streams have one shard). A second
  * effect of one change breaks the order too, so it is reported. Thread-safe.
  */
 final class OrderValidator {

@@ -56,7 +56,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@link KinesisBatchHandler} end to end, as Lambda runs it: records put on a fresh kinesis-mock stream are read and
  * delivered by the local event source mapping runner ({@code ReportBatchItemFailures}, small batches), decoded from
- * JSON (KPL aggregates unpacked), deduplicated in DynamoDB Local ({@link DynamoDbDedupStore}, {@code PER_RECORD}),
+ * JSON (KPL aggregates unpacked), deduplicated in the embedded DynamoDB engine ({@link DynamoDbDedupStore}, {@code PER_RECORD}),
  * and poison records parked with their raw bytes in a recording sink.
  *
  * <p>Every record is written before the runner starts (except after the split), so each shard's first

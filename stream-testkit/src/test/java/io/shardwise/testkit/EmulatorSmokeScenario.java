@@ -188,7 +188,7 @@ final class EmulatorSmokeScenario {
                             r -> {
                                 assertThat(r.eventSource()).isEqualTo("aws:dynamodb");
                                 assertThat(r.dynamodb().streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
-                                // DynamoDB Local's embedded (non-HTTP) mode gets this wrong (year 58863); the server mode must not.
+                                // In seconds, as AWS sends it: read as milliseconds it would be the year 58863.
                                 assertThat(r.dynamodb().approximateCreationDateTime())
                                         .isBetween(start, Instant.now().plusSeconds(60));
                             });

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
-/** The smoke scenario against the embedded emulators (DynamoDB Local in this JVM, kinesis-mock under node). */
+/** The smoke scenario against the embedded emulators (the DynamoDB engine in this JVM over HTTP, kinesis-mock under node). */
 class LocalEmulatorsIT {
 
     static EmbeddedDynamoDb dynamoDb;

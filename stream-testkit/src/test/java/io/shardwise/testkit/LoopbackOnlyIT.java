@@ -46,7 +46,7 @@ class LoopbackOnlyIT {
         Set<Long> ours = socketInodes(ProcessHandle.current().pid());
 
         List<Listener> onPort = listeners().stream().filter(l -> l.port() == port).toList();
-        assertThat(onPort).as("listening sockets on DynamoDB Local's port %s", port).isNotEmpty();
+        assertThat(onPort).as("listening sockets on the DynamoDB engine's port %s", port).isNotEmpty();
         assertThat(onPort).allSatisfy(l -> assertThat(l.address().isLoopbackAddress()).as("%s", l).isTrue());
         assertThat(onPort).as("...and they are this JVM's").allSatisfy(l -> assertThat(ours).contains(l.inode()));
     }

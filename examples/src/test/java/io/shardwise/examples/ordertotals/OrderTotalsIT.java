@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The order-totals consumer against DynamoDB Local: exactly-once totals under producer duplicates, Lambda
+ * The order-totals consumer against the embedded DynamoDB engine: exactly-once totals under producer duplicates, Lambda
  * redeliveries, a failure in the middle of a batch and malformed records. Events are built as Lambda delivers them.
  */
 class OrderTotalsIT {

@@ -37,7 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The outbox end to end: DynamoDB Local's stream, the test kit's event source mapping, kinesis-mock as the events
+ * The outbox end to end: the embedded DynamoDB engine's stream, the test kit's event source mapping, kinesis-mock as the events
  * stream. A change is published once, in order per order, and a redelivered stream publishes nothing again.
  */
 class OrderOutboxIT {

@@ -27,7 +27,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The dedup issue's cost targets, asserted by request counts against DynamoDB Local (deterministic, unlike
+ * The dedup issue's cost targets, asserted by request counts against the embedded DynamoDB engine (deterministic, unlike
  * time). Prints the table; fails above a target. One shard, 1,000 records, one user write per record where the
  * scenario has effects. The per-record column is Powertools' algorithm as documented (claim PutItem, the user's
  * write, completion UpdateItem), measured on the real Powertools by the benchmark issue at 3.0 requests/record.
@@ -52,7 +52,7 @@ class DedupCostIT {
 
     @AfterAll
     static void print() {
-        StringBuilder b = new StringBuilder("\nDedup cost (1,000 records, 1 shard, DynamoDB Local)\n");
+        StringBuilder b = new StringBuilder("\nDedup cost (1,000 records, 1 shard, embedded DynamoDB engine)\n");
         b.append(String.format("%-58s %-12s %-10s %s%n", "scenario", "requests/rec", "target", "by operation"));
         TABLE.forEach((k, v) -> b.append(String.format("%-58s %-12s %-10s %s%n", k, v[0], v[1], v[2])));
         System.out.println(b);

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@link InMemoryCommitProperties}' model against {@link DynamoDbDedupStore} on DynamoDB Local, with few tries
+ * {@link InMemoryCommitProperties}' model against {@link DynamoDbDedupStore} on the embedded DynamoDB engine, with few tries
  * (each is a few dozen real transactions). Cancellations here are real {@code ConditionalCheckFailed} reasons.
  */
 class DynamoDbCommitPropertiesIT {

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The {@link DedupStore} contract against {@link DynamoDbDedupStore} on DynamoDB Local, plus what only the
+ * The {@link DedupStore} contract against {@link DynamoDbDedupStore} on the embedded DynamoDB engine, plus what only the
  * DynamoDB store has: {@code checkReady} and the sort-key layout. One dedup table and one user table per class.
  */
 class DynamoDbDedupStoreIT extends DedupStoreContract {
@@ -63,7 +63,7 @@ class DynamoDbDedupStoreIT extends DedupStoreContract {
         dynamoDb.close();
     }
 
-    /** A client of its own (with a counter), on the testkit's shared DynamoDB Local. */
+    /** A client of its own (with a counter), on the testkit's shared DynamoDB engine. */
     static DynamoDbClient client(RequestCounter counter) {
         return client(counter, 0);
     }

@@ -68,7 +68,7 @@ class DynamoDbDedupStoreRequestsTest {
     private final FakeDynamoDb fake = new FakeDynamoDb();
     private final List<Duration> pauses = new ArrayList<>();
     // readConcurrency(1): the fake answers in call order, and this class pins requests in order. Concurrent pages
-    // are tested against DynamoDB Local (DynamoDbDedupStoreIT).
+    // are tested against the embedded DynamoDB engine (DynamoDbDedupStoreIT).
     private final DynamoDbDedupStore store = DynamoDbDedupStore.builder(fake, "dedup")
             .clock(Clock.fixed(NOW, ZoneOffset.UTC)).sleeper(pauses::add).readConcurrency(1).build();
 

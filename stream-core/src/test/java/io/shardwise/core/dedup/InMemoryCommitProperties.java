@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Random commits, redeliveries and cancellations against {@link InMemoryDedupStore}: every result is what
  * {@link CommitModel} predicts and no record's writes are applied twice. {@code DynamoDbCommitPropertiesIT} runs
- * the same model against DynamoDB Local.
+ * the same model against the embedded DynamoDB engine.
  */
 class InMemoryCommitProperties {
 

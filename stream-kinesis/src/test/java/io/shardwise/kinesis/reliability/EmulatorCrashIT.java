@@ -57,20 +57,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Emulator crashes in the middle of a run, with the local event source mapping runner (testkit {@code esm}) polling
- * kinesis-mock and invoking a {@link KinesisBatchHandler} in TRANSACTIONAL dedup mode on DynamoDB Local: each event's
+ * kinesis-mock and invoking a {@link KinesisBatchHandler} in TRANSACTIONAL dedup mode on the embedded DynamoDB engine: each event's
  * effect is an {@code UpdateItem ADD n 1} on a user table, committed with its dedup marker.
  *
  * <p>Both emulators keep everything in memory, so the scenarios are built around what survives a kill:
  * <ul>
- *   <li><b>kinesis-mock dies</b>: the stream and its records are gone; the dedup markers and the effects (DynamoDB
- *       Local) survive. A new kinesis-mock starts, the stream is created again and the producer re-sends its whole
+ *   <li><b>kinesis-mock dies</b>: the stream and its records are gone; the dedup markers and the effects (the DynamoDB
+ *       engine) survive. A new kinesis-mock starts, the stream is created again and the producer re-sends its whole
  *       outbox (it cannot know what was consumed) plus new events; a new runner reads from the start. With dedup
  *       keys derived from the payload ({@code eventId}), every event takes effect exactly once across the crash:
  *       checked in the user table.</li>
- *   <li><b>DynamoDB Local dies</b>: the dedup markers and the effects are gone (the store lost its data — DynamoDB
+ *   <li><b>The DynamoDB engine dies</b>: the dedup markers and the effects are gone (the store lost its data — DynamoDB
  *       itself never loses an acknowledged write); the stream and the runner's checkpoints survive. While it is
  *       down, every invocation fails as a whole with the store's message and no checkpoint moves; a new DynamoDB
- *       Local starts (the client is redirected to it, the tables are created again) and processing resumes from
+ *       engine starts (the client is redirected to it, the tables are created again) and processing resumes from
  *       the checkpoints. No event is lost; in the surviving store no event took effect twice; the events applied
  *       in both instances are exactly those of the batches in flight when the store died, which the lost markers
  *       could no longer protect.</li>
@@ -83,9 +83,9 @@ class EmulatorCrashIT {
     static final int BATCH_SIZE = 10;
     static final int PARALLELIZATION = 2;
 
-    /** Where DynamoDB requests go: the current DynamoDB Local (requests are redirected when it is replaced). */
+    /** Where DynamoDB requests go: the current DynamoDB engine (requests are redirected when it is replaced). */
     static volatile URI dynamoDbEndpoint;
-    /** Which DynamoDB Local generation a committed transaction went to. */
+    /** Which DynamoDB engine generation a committed transaction went to. */
     static volatile int generation = 1;
     static DynamoDbClient dynamoDb;
     static final List<String> timeline = new CopyOnWriteArrayList<>();
@@ -292,7 +292,7 @@ class EmulatorCrashIT {
         List<Payload> outbox = events(run, 0, 150);
         put(kinesis.client(), stream, outbox);
         log("kinesis-mock scenario " + run + ": stream " + stream + " (" + SHARDS + " shards) on " + kinesis.endpoint()
-                + ", 150 events put; TRANSACTIONAL dedup on DynamoDB Local " + dynamoDbEndpoint);
+                + ", 150 events put; TRANSACTIONAL dedup on the embedded DynamoDB engine " + dynamoDbEndpoint);
 
         KinesisBatchHandler<Payload> handler = handler("crash-" + run, dedupTable, userTable);
         EventSourceMappingRunner first = runner(kinesis.client(), stream, CheckpointStore.inMemory(), handler);
@@ -349,7 +349,7 @@ class EmulatorCrashIT {
         createStream(kinesis, stream);
         List<Payload> events = events(run, 0, 200);
         put(kinesis, stream, events);
-        log("DynamoDB Local scenario " + run + ": 200 events put to " + stream + "; TRANSACTIONAL dedup on DynamoDB "
+        log("DynamoDB engine scenario " + run + ": 200 events put to " + stream + "; TRANSACTIONAL dedup on DynamoDB "
                 + "Local " + dynamoDbEndpoint + " (generation " + generation + ")");
 
         KinesisBatchHandler<Payload> handler = handler("crash-" + run, dedupTable, userTable);
@@ -358,7 +358,7 @@ class EmulatorCrashIT {
             awaitApplied(run, 60);
             LocalEmulators.dynamoDb().close();
             int killedAt = appliedCount(run);
-            log("killed DynamoDB Local after " + killedAt + " of 200 events took effect; checkpoints "
+            log("killed the DynamoDB engine after " + killedAt + " of 200 events took effect; checkpoints "
                     + checkpoints(runner));
             long firstFailure = runner.invocations().size();
             List<Invocation> failed = runner.awaitInvocations(list -> list.stream().skip(firstFailure)
@@ -366,7 +366,7 @@ class EmulatorCrashIT {
             String frozen = checkpoints(runner);
             sleep(1_000);
             List<Invocation> during = runner.invocations().subList((int) firstFailure, runner.invocations().size());
-            log("while DynamoDB Local was down: " + during.size() + " invocations, outcomes " + outcomes(during)
+            log("while the DynamoDB engine was down: " + during.size() + " invocations, outcomes " + outcomes(during)
                     + "; first error: " + during.stream().filter(i -> i.error() != null).map(Invocation::error)
                     .findFirst().orElse("none"));
             assertThat(during.stream().filter(i -> i.outcome() == Invocation.Outcome.ERROR))
@@ -380,7 +380,7 @@ class EmulatorCrashIT {
             generation = 2;
             dynamoDbEndpoint = LocalEmulators.dynamoDb().endpoint();
             createTables(dedupTable, userTable);
-            log("new DynamoDB Local " + dynamoDbEndpoint + " (generation 2, empty): tables created again, client "
+            log("new DynamoDB engine " + dynamoDbEndpoint + " (generation 2, empty): tables created again, client "
                     + "redirected; resuming from checkpoints " + frozen);
             runner.awaitDrained(Duration.ofSeconds(90));
             log("drained: " + runner.invocations().size() + " invocations in all, outcomes "

@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fault-injection runs of {@link KinesisFaultInjectionProperties} with the real {@link DynamoDbDedupStore} on
- * DynamoDB Local: store faults (throttling, 5xx and read timeouts after the write was applied, crashes before and
+ * the embedded DynamoDB engine: store faults (throttling, 5xx and read timeouts after the write was applied, crashes before and
  * after a request) come from an SDK {@link DynamoDbFaults} interceptor on the store's client, so the store's own
  * error handling and the SDK's retries are exercised; the processor's effects in TRANSACTIONAL mode are real
  * {@code UpdateItem ADD} writes on a user table, read back after the run. Few runs: each is a few hundred real
@@ -82,7 +82,7 @@ class KinesisFaultInjectionDynamoDbIT {
 
     @AfterAll
     static void close() {
-        System.out.println("[reliability DynamoDB Local] totals " + TOTALS + ", SDK attempts " + FAULTS.attempts
+        System.out.println("[reliability DynamoDB engine] totals " + TOTALS + ", SDK attempts " + FAULTS.attempts
                 + ", SDK-level faults " + FAULTS.injected);
         ((Logger) LoggerFactory.getLogger("io.shardwise")).setLevel(null);
         client.close();

@@ -83,7 +83,7 @@ final class LambdaSimulation implements AutoCloseable {
     private static final PojoSerializer<KinesisEvent> EVENT_SERIALIZER =
             LambdaEventSerializers.serializerFor(KinesisEvent.class, LambdaSimulation.class.getClassLoader());
 
-    /** How effects and faults reach the dedup store: in memory, or DynamoDB Local behind an SDK interceptor. */
+    /** How effects and faults reach the dedup store: in memory, or the DynamoDB engine behind an SDK interceptor. */
     interface Backend {
         /** The store all environments share, or null for {@link Scenario.Store#NONE}. */
         DedupStore store();
@@ -103,7 +103,7 @@ final class LambdaSimulation implements AutoCloseable {
     }
 
     final Scenario sc;
-    /** Starts at the real time: DynamoDB Local must not see the markers' TTLs as long past. */
+    /** Starts at the real time: the engine must not see the markers' TTLs as long past. */
     final MutableClock clock = new MutableClock(Instant.now());
     final Faults faults;
     final Ledger ledger = new Ledger();

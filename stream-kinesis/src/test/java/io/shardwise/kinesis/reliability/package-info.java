@@ -11,10 +11,10 @@
  *   <li>{@link io.shardwise.kinesis.reliability.KinesisFaultInjectionLongRun} — the long profile (≥ 10,000 seeds):
  *       {@code mvn -B -ntp -o test -pl stream-kinesis -Dtest=KinesisFaultInjectionLongRun
  *       -Dshardwise.reliability.tries=10000}; replay one seed with {@code -Dshardwise.reliability.seed=N}.</li>
- *   <li>{@link io.shardwise.kinesis.reliability.KinesisFaultInjectionDynamoDbIT} — the same on DynamoDB Local, store
+ *   <li>{@link io.shardwise.kinesis.reliability.KinesisFaultInjectionDynamoDbIT} — the same on the embedded DynamoDB engine, store
  *       faults injected by an SDK interceptor ({@link io.shardwise.kinesis.reliability.DynamoDbFaults}), effects read
  *       back from a user table; and dedup keys stored hashed.</li>
- *   <li>{@link io.shardwise.kinesis.reliability.EmulatorCrashIT} — kinesis-mock and DynamoDB Local killed mid-run
+ *   <li>{@link io.shardwise.kinesis.reliability.EmulatorCrashIT} — kinesis-mock and the DynamoDB engine killed mid-run
  *       under the testkit's event source mapping runner.</li>
  *   <li>{@link io.shardwise.kinesis.reliability.KinesisBadInputsTest} — the bad-input corpus
  *       ({@code src/test/resources/bad-inputs/kinesis/}, outcomes in its {@code manifest.json}).</li>
@@ -26,7 +26,7 @@
  * </ul>
  *
  * ITs: {@code mvn -B -ntp -o verify -pl stream-kinesis -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test='KinesisFaultInjectionDynamoDbIT,EmulatorCrashIT'} (DynamoDB Local in-process; kinesis-mock needs
+ * -Dit.test='KinesisFaultInjectionDynamoDbIT,EmulatorCrashIT'} (the DynamoDB engine in-process; kinesis-mock needs
  * Node.js 18+, installed on first use).
  */
 package io.shardwise.kinesis.reliability;
