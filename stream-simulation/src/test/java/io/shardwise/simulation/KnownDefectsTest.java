@@ -26,7 +26,7 @@ class KnownDefectsTest {
         Simulation.Result r = replay("seed=20261271 store=PER_RECORD payloadKey=false "
                 + "failureMode=STOP_AT_FIRST_FAILURE maxConcurrency=1 parallelization=1 records=1 kpl=false "
                 + "duplicates=false bisect=false maxRetries=4 batchSize=1 skewMillis=0 replay=false dynamoRate=0.24 "
-                + "dynamoFaults=APPLIED_THEN_LOST_TIMEOUT processorRate=0.0 processorFaults=");
+                + "dynamoFaults=APPLIED_THEN_LOST_TIMEOUT processorRate=0.0 processorFaults= handler=KINESIS");
         assertThat(r.violations()).as(Runner.report(r)).containsKeys("LEASE_OWN", "LEASE_LEFT_BEHIND");
     }
 
@@ -44,7 +44,8 @@ class KnownDefectsTest {
         Simulation.Result r = replay("seed=20261251 store=TRANSACTIONAL payloadKey=false "
                 + "failureMode=ISOLATE_PARTITION_KEY maxConcurrency=1 parallelization=1 records=2 kpl=true "
                 + "duplicates=true bisect=false maxRetries=3 batchSize=2 skewMillis=0 replay=false dynamoRate=0.28 "
-                + "dynamoFaults=APPLIED_THEN_LOST_TIMEOUT processorRate=0.01 processorFaults=POISON");
+                + "dynamoFaults=APPLIED_THEN_LOST_TIMEOUT processorRate=0.01 processorFaults=POISON "
+                + "handler=KINESIS");
         assertThat(r.violations()).as(Runner.report(r)).containsKey("ATTEMPTS_OVERCOUNTED");
     }
 

@@ -32,13 +32,18 @@ import java.util.Set;
  * @param dynamoFaults    which faults a DynamoDB request can get
  * @param processorRate   the share of processor calls that get a fault
  * @param processorFaults which faults a processor (or sink) call can get
+ * @param handler         the handler under test: KinesisBatchHandler or DynamoDbStreamHandler
  * @param knownDefectsOut leave out the faults of defects pinned in {@link KnownDefects} (the default run does)
  */
 record Scenario(long seed, DedupMode store, boolean payloadKey, FailureMode failureMode, int maxConcurrency,
                 int parallelization, int records, boolean kpl, boolean duplicates, boolean bisect, int maxRetries,
                 int batchSize, int skewMillis, boolean replay, double dynamoRate,
                 Set<FaultPlan.DynamoFault> dynamoFaults, double processorRate,
-                Set<FaultPlan.ProcessorFault> processorFaults, boolean knownDefectsOut) implements FaultPlan {
+                Set<FaultPlan.ProcessorFault> processorFaults, Handler handler, boolean knownDefectsOut)
+        implements FaultPlan {
+
+    /** The handler a schedule drives. */
+    enum Handler { KINESIS, DYNAMODB }
 
     /** A scenario drawn from {@code seed}: every combination the handlers accept is reachable. */
     static Scenario generate(long seed) {
@@ -62,11 +67,27 @@ record Scenario(long seed, DedupMode store, boolean payloadKey, FailureMode fail
             }
         }
         int maxConcurrency = r.chance(0.6) ? 1 : r.between(2, 3);
-        return new Scenario(seed, store, payloadKey, failureMode, maxConcurrency, parallelization, r.between(1, 12),
-                r.chance(0.4), r.chance(0.4), r.chance(0.5), r.chance(0.3) ? -1 : r.between(0, 4),
-                r.between(1, 6), r.chance(0.5) ? 0 : r.between(1, 3_000), r.chance(0.5),
-                dynamo.isEmpty() ? 0 : r.between(1, 30) / 100.0, dynamo,
-                processor.isEmpty() ? 0 : r.between(1, 30) / 100.0, processor, true);
+        int records = r.between(1, 12);
+        boolean kpl = r.chance(0.4);
+        boolean duplicates = r.chance(0.4);
+        boolean bisect = r.chance(0.5);
+        int maxRetries = r.chance(0.3) ? -1 : r.between(0, 4);
+        int batchSize = r.between(1, 6);
+        int skew = r.chance(0.5) ? 0 : r.between(1, 3_000);
+        boolean replay = r.chance(0.5);
+        double dynamoRate = dynamo.isEmpty() ? 0 : r.between(1, 30) / 100.0;
+        double processorRate = processor.isEmpty() ? 0 : r.between(1, 30) / 100.0;
+        // Drawn last, so that adding it kept every earlier draw (and the pinned scenarios) as they were.
+        Handler handler = r.chance(0.3) ? Handler.DYNAMODB : Handler.KINESIS;
+        if (handler == Handler.DYNAMODB) {
+            kpl = false; // DynamoDB stream records are never aggregated
+            if (store == DedupMode.WATERMARK) {
+                store = DedupMode.PER_RECORD; // refused by DynamoDbStreamHandler: its events carry no shard id
+            }
+        }
+        return new Scenario(seed, store, payloadKey, failureMode, maxConcurrency, parallelization, records, kpl,
+                duplicates, bisect, maxRetries, batchSize, skew, replay, dynamoRate, dynamo, processorRate, processor,
+                handler, true);
     }
 
     @Override
@@ -158,6 +179,7 @@ record Scenario(long seed, DedupMode store, boolean payloadKey, FailureMode fail
         m.put("dynamoFaults", join(dynamoFaults));
         m.put("processorRate", Double.toString(processorRate));
         m.put("processorFaults", join(processorFaults));
+        m.put("handler", handler.name());
         m.put("knownDefectsOut", Boolean.toString(knownDefectsOut));
         return m;
     }
@@ -227,6 +249,6 @@ record Scenario(long seed, DedupMode store, boolean payloadKey, FailureMode fail
                 Integer.parseInt(m.get("maxRetries")), Integer.parseInt(m.get("batchSize")),
                 Integer.parseInt(m.get("skewMillis")), Boolean.parseBoolean(m.get("replay")),
                 Double.parseDouble(m.get("dynamoRate")), dynamo, Double.parseDouble(m.get("processorRate")),
-                processor, Boolean.parseBoolean(m.get("knownDefectsOut")));
+                processor, Handler.valueOf(m.get("handler")), Boolean.parseBoolean(m.get("knownDefectsOut")));
     }
 }

@@ -15,6 +15,8 @@ import java.util.List;
 final class Shard {
     static final String SHARD_ID = "shardId-000000000000";
     static final String STREAM_ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/sim-stream";
+    static final String TABLE_STREAM_ARN =
+            "arn:aws:dynamodb:us-east-1:000000000000:table/sim-table/stream/2030-01-01T00:00:00.000";
     private static final BigInteger FIRST = new BigInteger(KinesisEvents.FIRST_SEQUENCE_NUMBER);
     private static final String[] KEYS = {"k1", "k2", "k3", "k4"};
 
@@ -60,6 +62,11 @@ final class Shard {
             }
         }
         return shard;
+    }
+
+    /** The DynamoDB stream record's eventID for a sequence number: fixed, as the stream keeps it. */
+    static String eventId(String seq) {
+        return "ev" + seq.substring(seq.length() - 30);
     }
 
     static byte[] payload(String id, String key) {

@@ -79,6 +79,32 @@ final class SimProcessor extends RecordProcessor<String> {
         return world.scenario().payloadKey() ? "payload:" + Shard.idOf(record.payload()) : super.dedupKey(record);
     }
 
+    /**
+     * The same processor for DynamoDbStreamHandler: each change is handed on as the record with the payload the
+     * Kinesis side carries (built from the new image's key and record id), the dedup key chosen the same way.
+     */
+    RecordProcessor<io.shardwise.ddb.ChangeRecord<SimItem>> forChanges() {
+        SimProcessor self = this;
+        return new RecordProcessor<>() {
+            @Override
+            public void process(StreamRecord<io.shardwise.ddb.ChangeRecord<SimItem>> record, RecordContext context)
+                    throws Exception {
+                self.process(asPayload(record), context);
+            }
+
+            @Override
+            public String dedupKey(StreamRecord<io.shardwise.ddb.ChangeRecord<SimItem>> record) {
+                return self.dedupKey(asPayload(record));
+            }
+        };
+    }
+
+    private static StreamRecord<String> asPayload(StreamRecord<io.shardwise.ddb.ChangeRecord<SimItem>> record) {
+        SimItem item = record.payload().newImage().orElseThrow();
+        return record.withPayload(new String(Shard.payload(item.getId(), item.getPk()),
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The failure sink: in memory; it fails when the schedule says so (the record then stays FAILED). */
     static final class Sink implements FailureSink {
         private final World world;

@@ -1,6 +1,5 @@
 package io.shardwise.simulation;
 
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.shardwise.core.ProcessingConfig;
 import io.shardwise.core.dedup.DedupMode;
@@ -10,7 +9,11 @@ import io.shardwise.core.sink.ParkedRecord;
 import io.shardwise.kinesis.KinesisBatchHandler;
 import io.shardwise.kinesis.KinesisDecoders;
 import io.shardwise.testkit.FakeContext;
+import io.shardwise.ddb.DynamoDbStreamHandler;
+import io.shardwise.testkit.esm.DynamoDbStreamRecord;
 import io.shardwise.testkit.esm.KinesisStreamRecord;
+import io.shardwise.testkit.fixtures.DynamoDbEvents;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import io.shardwise.testkit.fixtures.KinesisEvents;
 import java.time.Clock;
 import java.time.Instant;
@@ -101,7 +104,8 @@ final class Simulation implements SimProcessor.World {
     final class Container {
         final int number;
         final Clock clock;
-        final KinesisBatchHandler<String> handler;
+        final java.util.function.BiFunction<List<Shard.Outer>, com.amazonaws.services.lambda.runtime.Context,
+                StreamsEventResponse> handler;
         Invocation current;
 
         Container(int number, long skew) {
@@ -122,10 +126,22 @@ final class Simulation implements SimProcessor.World {
                 SimStores.virtualBackoff(store, ms -> baton.sleep(random.between(1, 60)));
                 config.dedupStore(store.build()).dedupMode(scenario.store());
             }
-            this.handler = KinesisBatchHandler.builder(processor)
-                    .decoder(KinesisDecoders.utf8())
-                    .config(config.build())
-                    .build();
+            if (scenario.handler() == Scenario.Handler.DYNAMODB) {
+                DynamoDbStreamHandler<SimItem> ddb = DynamoDbStreamHandler.builder(TableSchema.fromBean(SimItem.class))
+                        .processor(processor.forChanges())
+                        .config(config.build())
+                        .build();
+                this.handler = (batch, context) -> ddb.handleRequest(DynamoDbEvents.builder()
+                        .streamArn(Shard.TABLE_STREAM_ARN).records(ddbRecords(batch)).build(), context);
+            } else {
+                KinesisBatchHandler<String> kinesis = KinesisBatchHandler.builder(processor)
+                        .decoder(KinesisDecoders.utf8())
+                        .config(config.build())
+                        .build();
+                this.handler = (batch, context) -> kinesis.handleRequest(KinesisEvents.builder()
+                        .shardId(Shard.SHARD_ID).streamArn(Shard.STREAM_ARN).records(kinesisRecords(batch)).build(),
+                        context);
+            }
         }
 
         private Clock clockOf(long skew) {
@@ -433,13 +449,6 @@ final class Simulation implements SimProcessor.World {
         invocations.add(inv);
         lane.inflight = inv;
         c.current = inv;
-        List<KinesisStreamRecord> records = new ArrayList<>();
-        for (Shard.Outer o : batch) {
-            records.add(new KinesisStreamRecord(o.seq(), o.key(), SdkBytes.fromByteArray(o.data()),
-                    Instant.ofEpochMilli(o.arrival())));
-        }
-        KinesisEvent event = KinesisEvents.builder().shardId(Shard.SHARD_ID).streamArn(Shard.STREAM_ARN)
-                .records(records).build();
         // Remaining time counts down on the container's clock from the function timeout, as the runtime's does.
         FakeContext context = FakeContext.of("sim", c.clock, java.time.Duration.ofMillis(FUNCTION_TIMEOUT));
         trace.add(inv.name() + " START in container " + c.number + " with " + batch.size() + " record(s) "
@@ -447,13 +456,36 @@ final class Simulation implements SimProcessor.World {
                 + batch.get(batch.size() - 1).seq().substring(batch.get(batch.size() - 1).seq().length() - 4));
         inv.thread = baton.spawn(inv.name(), () -> {
             try {
-                inv.response = c.handler.handleRequest(event, context);
+                inv.response = c.handler.apply(batch, context);
             } catch (Baton.Killed k) {
                 throw k;
             } catch (RuntimeException e) {
                 inv.thrown = e;
             }
         });
+    }
+
+    private static List<KinesisStreamRecord> kinesisRecords(List<Shard.Outer> batch) {
+        List<KinesisStreamRecord> records = new ArrayList<>();
+        for (Shard.Outer o : batch) {
+            records.add(new KinesisStreamRecord(o.seq(), o.key(), SdkBytes.fromByteArray(o.data()),
+                    Instant.ofEpochMilli(o.arrival())));
+        }
+        return records;
+    }
+
+    /** The batch as DynamoDB stream records: an INSERT/MODIFY of item {@code pk = key} carrying the record id. */
+    private static List<DynamoDbStreamRecord> ddbRecords(List<Shard.Outer> batch) {
+        List<DynamoDbStreamRecord> records = new ArrayList<>();
+        for (Shard.Outer o : batch) {
+            Shard.Unit u = o.units().get(0);
+            Map<String, AttributeValue> keys = Map.of("pk", AttributeValue.fromS(o.key()));
+            Map<String, AttributeValue> image = new LinkedHashMap<>(keys);
+            image.put("id", AttributeValue.fromS(u.id()));
+            records.add(new DynamoDbStreamRecord(Shard.eventId(o.seq()), "INSERT", "1.1", o.seq(),
+                    Instant.ofEpochMilli(o.arrival() / 1000 * 1000), keys, image, null, 40, "NEW_IMAGE", null));
+        }
+        return records;
     }
 
     private Container idleContainer() {
@@ -502,7 +534,8 @@ final class Simulation implements SimProcessor.World {
                 boolean released = replayStore().releaseParked(r.dedupId());
                 trace.add("replay " + position + ": releaseParked " + released);
             }
-            Shard.Unit u = shard.addPlain(r.partitionKey(), original.id(), r.payload(), true, false, clock.now());
+            Shard.Unit u = shard.addPlain(original.outerKey(), original.id(), original.payload(), true, false,
+                    clock.now());
             laneOf(shard.bySeq(u.seq())).outers.add(shard.bySeq(u.seq()));
             trace.add("replay " + position + " (" + original.id() + ") put back as " + u.seq());
         }
@@ -709,8 +742,23 @@ final class Simulation implements SimProcessor.World {
         if (scenario.store() == null) {
             return u.position();
         }
-        return scenario.payloadKey() ? "payload:" + u.id() : Shard.STREAM_ARN + "/" + Shard.SHARD_ID + "/"
-                + u.position();
+        if (scenario.payloadKey()) {
+            return "payload:" + u.id();
+        }
+        return scenario.handler() == Scenario.Handler.DYNAMODB ? Shard.eventId(u.seq())
+                : Shard.STREAM_ARN + "/" + Shard.SHARD_ID + "/" + u.position();
+    }
+
+    /**
+     * Whether a parked payload is the record's: its exact bytes (Kinesis); the stream record's JSON with its
+     * sequence number, item key and record id (DynamoDB, whose parked payload is the whole stream record).
+     */
+    private boolean samePayload(byte[] parked, Shard.Unit u) {
+        if (scenario.handler() == Scenario.Handler.KINESIS) {
+            return Arrays.equals(parked, u.payload());
+        }
+        String json = new String(parked, java.nio.charset.StandardCharsets.UTF_8);
+        return json.contains(u.seq()) && json.contains("\"" + u.id() + "\"") && json.contains("\"" + u.outerKey() + "\"");
     }
 
     /** Whether the unit is done now: its effect happened (committed), it was parked, or Lambda gave it up. */
@@ -729,7 +777,7 @@ final class Simulation implements SimProcessor.World {
         for (Ledger.Parked p : ledger.parked) {
             Shard.Unit parked = unit(p.record().sequenceNumber(), p.record().subSequenceNumber());
             boolean same = parked == u || (scenario.payloadKey() && parked != null && identity(parked).equals(id));
-            if (same && Arrays.equals(p.record().payload(), u.payload())) {
+            if (same && samePayload(p.record().payload(), parked)) {
                 at = Math.min(at, p.order());
             }
         }
@@ -770,7 +818,7 @@ final class Simulation implements SimProcessor.World {
         // A parked record carries its exact payload.
         for (Ledger.Parked p : ledger.parked) {
             Shard.Unit u = unit(p.record().sequenceNumber(), p.record().subSequenceNumber());
-            if (u == null || !Arrays.equals(p.record().payload(), u.payload())) {
+            if (u == null || !samePayload(p.record().payload(), u)) {
                 ledger.violation("PARKED_WRONG_PAYLOAD", p.record().describe() + " was parked with a payload that "
                         + "is not the record's");
             }
