@@ -13,6 +13,11 @@ import io.shardwise.ddb.DynamoDbStreamHandler;
 import io.shardwise.testkit.esm.DynamoDbStreamRecord;
 import io.shardwise.testkit.esm.KinesisStreamRecord;
 import io.shardwise.testkit.fixtures.DynamoDbEvents;
+import io.shardwise.kinesis.KinesisWindowHandler;
+import com.amazonaws.services.lambda.runtime.events.KinesisTimeWindowEvent;
+import com.amazonaws.services.lambda.runtime.events.TimeWindowEventResponse;
+import com.amazonaws.services.lambda.runtime.events.models.TimeWindow;
+import com.fasterxml.jackson.core.type.TypeReference;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import io.shardwise.testkit.fixtures.KinesisEvents;
 import java.time.Clock;
@@ -64,6 +69,10 @@ final class Simulation implements SimProcessor.World {
         volatile boolean crashed;
         boolean timedOut;
         boolean settled;
+        /** Window handler: the state Lambda carried in, the state returned, whether it is the window's last. */
+        Map<String, String> carried;
+        volatile Map<String, String> returnedState;
+        boolean finalInvoke;
         /** The lease tokens this invocation's claims wrote. */
         final Set<String> tokens = new HashSet<>();
 
@@ -95,8 +104,13 @@ final class Simulation implements SimProcessor.World {
             this.limit = scenario.batchSize();
         }
 
+        /** Window handler: the state the last successful invocation returned; whether the window has ended. */
+        Map<String, String> windowState;
+        boolean windowClosed;
+
         boolean drained() {
-            return checkpoint >= outers.size() && inflight == null;
+            return checkpoint >= outers.size() && inflight == null
+                    && (scenario.handler() != Scenario.Handler.WINDOW || windowClosed);
         }
     }
 
@@ -104,7 +118,7 @@ final class Simulation implements SimProcessor.World {
     final class Container {
         final int number;
         final Clock clock;
-        final java.util.function.BiFunction<List<Shard.Outer>, com.amazonaws.services.lambda.runtime.Context,
+        final java.util.function.BiFunction<Invocation, com.amazonaws.services.lambda.runtime.Context,
                 StreamsEventResponse> handler;
         Invocation current;
 
@@ -131,16 +145,23 @@ final class Simulation implements SimProcessor.World {
                         .processor(processor.forChanges())
                         .config(config.build())
                         .build();
-                this.handler = (batch, context) -> ddb.handleRequest(DynamoDbEvents.builder()
-                        .streamArn(Shard.TABLE_STREAM_ARN).records(ddbRecords(batch)).build(), context);
+                this.handler = (inv, context) -> ddb.handleRequest(DynamoDbEvents.builder()
+                        .streamArn(Shard.TABLE_STREAM_ARN).records(ddbRecords(inv.batch)).build(), context);
+            } else if (scenario.handler() == Scenario.Handler.WINDOW) {
+                KinesisWindowHandler<String, Map<String, Integer>> window = KinesisWindowHandler
+                        .builder(new Folds(), new TypeReference<Map<String, Integer>>() {})
+                        .decoder(KinesisDecoders.utf8())
+                        .config(config.build())
+                        .build();
+                this.handler = (inv, context) -> windowResponse(inv, window.handleRequest(windowEvent(inv), context));
             } else {
                 KinesisBatchHandler<String> kinesis = KinesisBatchHandler.builder(processor)
                         .decoder(KinesisDecoders.utf8())
                         .config(config.build())
                         .build();
-                this.handler = (batch, context) -> kinesis.handleRequest(KinesisEvents.builder()
-                        .shardId(Shard.SHARD_ID).streamArn(Shard.STREAM_ARN).records(kinesisRecords(batch)).build(),
-                        context);
+                this.handler = (inv, context) -> kinesis.handleRequest(KinesisEvents.builder()
+                        .shardId(Shard.SHARD_ID).streamArn(Shard.STREAM_ARN).records(kinesisRecords(inv.batch))
+                        .build(), context);
             }
         }
 
@@ -334,7 +355,10 @@ final class Simulation implements SimProcessor.World {
                 }
             }
             if (lane.inflight == null && lane.checkpoint < lane.outers.size() && clock.now() >= lane.notBefore) {
-                startInvocation(lane);
+                startInvocation(lane, false);
+            } else if (scenario.handler() == Scenario.Handler.WINDOW && quiet && lane.inflight == null
+                    && lane.checkpoint >= lane.outers.size() && !lane.windowClosed && clock.now() >= lane.notBefore) {
+                startInvocation(lane, true); // the window's last invocation, once the lane has no records left
             }
         }
         for (Invocation inv : invocations) {
@@ -401,6 +425,13 @@ final class Simulation implements SimProcessor.World {
             }
         }
         lane.checkpoint += named;
+        if (scenario.handler() == Scenario.Handler.WINDOW) {
+            if (inv.finalInvoke) {
+                lane.windowClosed = true;
+            } else {
+                lane.windowState = inv.returnedState;
+            }
+        }
         if (named == inv.batch.size()) {
             lane.attempts = 0;
             lane.limit = scenario.batchSize();
@@ -422,6 +453,10 @@ final class Simulation implements SimProcessor.World {
     }
 
     private void retryOrGiveUp(Lane lane, List<Shard.Outer> failed, String why) {
+        if (failed.isEmpty()) {
+            lane.notBefore = clock.now() + Math.min(60_000L, 200L << Math.min(lane.attempts, 10));
+            return; // a window's final invocation: retried with the state it carried in
+        }
         Shard.Outer first = lane.outers.get(lane.checkpoint);
         boolean tooOld = scenario.maxRetries() < 0 && clock.now() - first.arrival() > MAX_RECORD_AGE;
         boolean tooMany = scenario.maxRetries() >= 0 && lane.attempts > scenario.maxRetries();
@@ -440,29 +475,84 @@ final class Simulation implements SimProcessor.World {
         lane.notBefore = clock.now() + Math.min(60_000L, 200L << Math.min(lane.attempts, 10));
     }
 
-    private void startInvocation(Lane lane) {
-        int end = Math.min(lane.outers.size(), lane.checkpoint + Math.max(1, lane.limit));
+    private void startInvocation(Lane lane, boolean finalInvoke) {
+        int end = finalInvoke ? lane.checkpoint : Math.min(lane.outers.size(), lane.checkpoint + Math.max(1, lane.limit));
         List<Shard.Outer> batch = List.copyOf(lane.outers.subList(lane.checkpoint, end));
         Container c = idleContainer();
         Invocation inv = new Invocation(invocations.size() + 1, lane, batch, c,
                 clock.now() + FUNCTION_TIMEOUT);
         invocations.add(inv);
+        inv.carried = lane.windowState;
+        inv.finalInvoke = finalInvoke;
         lane.inflight = inv;
         c.current = inv;
         // Remaining time counts down on the container's clock from the function timeout, as the runtime's does.
         FakeContext context = FakeContext.of("sim", c.clock, java.time.Duration.ofMillis(FUNCTION_TIMEOUT));
-        trace.add(inv.name() + " START in container " + c.number + " with " + batch.size() + " record(s) "
-                + batch.get(0).seq().substring(batch.get(0).seq().length() - 4) + ".."
-                + batch.get(batch.size() - 1).seq().substring(batch.get(batch.size() - 1).seq().length() - 4));
+        trace.add(inv.name() + " START in container " + c.number + (finalInvoke ? " (final invoke of the window)"
+                : " with " + batch.size() + " record(s) " + batch.get(0).seq().substring(batch.get(0).seq().length() - 4)
+                + ".." + batch.get(batch.size() - 1).seq().substring(batch.get(batch.size() - 1).seq().length() - 4))
+                + (inv.carried == null ? "" : " state " + inv.carried));
         inv.thread = baton.spawn(inv.name(), () -> {
             try {
-                inv.response = c.handler.apply(batch, context);
+                inv.response = c.handler.apply(inv, context);
             } catch (Baton.Killed k) {
                 throw k;
             } catch (RuntimeException e) {
                 inv.thrown = e;
             }
         });
+    }
+
+    /** The window handler's aggregator: folds each record's position once (the count is what the checks read). */
+    private final class Folds extends KinesisWindowHandler.Aggregator<String, Map<String, Integer>> {
+        @Override
+        public Map<String, Integer> initialState(KinesisWindowHandler.Window window) {
+            return new java.util.TreeMap<>();
+        }
+
+        @Override
+        public Map<String, Integer> fold(Map<String, Integer> state, io.shardwise.core.StreamRecord<String> record)
+                throws Exception {
+            Shard.Unit u = unit(record.sequenceNumber(), record.subSequenceNumber());
+            // The processor's faults and ledger entry, then the fold itself.
+            processor.process(record, new io.shardwise.core.RecordContext(1, u.position(), null, null));
+            state.merge(u.position(), 1, Integer::sum);
+            return state;
+        }
+
+        @Override
+        public void onWindowEnd(KinesisWindowHandler.Window window, Map<String, Integer> state) {
+            Invocation inv = enter("onWindowEnd", 1, 3);
+            windowEnds.put(inv.lane.index, new java.util.TreeMap<>(state));
+            trace.add(inv.name() + "   window ends with " + state);
+        }
+    }
+
+    private final Map<Integer, Map<String, Integer>> windowEnds = new HashMap<>();
+
+    private static KinesisTimeWindowEvent windowEvent(Invocation inv) {
+        KinesisTimeWindowEvent e = new KinesisTimeWindowEvent();
+        e.setRecords(KinesisEvents.builder().shardId(Shard.SHARD_ID).streamArn(Shard.STREAM_ARN)
+                .records(kinesisRecords(inv.batch)).build().getRecords());
+        e.setWindow(new TimeWindow(Instant.ofEpochMilli(VirtualClock.START).toString(),
+                Instant.ofEpochMilli(VirtualClock.START + 3_600_000L * 6).toString()));
+        e.setState(inv.carried == null ? new LinkedHashMap<>() : new LinkedHashMap<>(inv.carried));
+        e.setShardId(Shard.SHARD_ID);
+        e.setEventSourceArn(Shard.STREAM_ARN);
+        e.setIsFinalInvokeForWindow(inv.finalInvoke);
+        e.setIsWindowTerminatedEarly(false);
+        return e;
+    }
+
+    private static StreamsEventResponse windowResponse(Invocation inv, TimeWindowEventResponse r) {
+        inv.returnedState = r.getState();
+        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        if (r.getBatchItemFailures() != null) {
+            for (TimeWindowEventResponse.BatchItemFailure f : r.getBatchItemFailures()) {
+                failures.add(new StreamsEventResponse.BatchItemFailure(f.getItemIdentifier()));
+            }
+        }
+        return new StreamsEventResponse(failures);
     }
 
     private static List<KinesisStreamRecord> kinesisRecords(List<Shard.Outer> batch) {
@@ -750,11 +840,11 @@ final class Simulation implements SimProcessor.World {
     }
 
     /**
-     * Whether a parked payload is the record's: its exact bytes (Kinesis); the stream record's JSON with its
+     * Whether a parked payload is the record's: its exact bytes (Kinesis, both handlers); the stream record's JSON with its
      * sequence number, item key and record id (DynamoDB, whose parked payload is the whole stream record).
      */
     private boolean samePayload(byte[] parked, Shard.Unit u) {
-        if (scenario.handler() == Scenario.Handler.KINESIS) {
+        if (scenario.handler() != Scenario.Handler.DYNAMODB) {
             return Arrays.equals(parked, u.payload());
         }
         String json = new String(parked, java.nio.charset.StandardCharsets.UTF_8);
@@ -820,7 +910,8 @@ final class Simulation implements SimProcessor.World {
             Shard.Unit u = unit(p.record().sequenceNumber(), p.record().subSequenceNumber());
             if (u == null || !samePayload(p.record().payload(), u)) {
                 ledger.violation("PARKED_WRONG_PAYLOAD", p.record().describe() + " was parked with a payload that "
-                        + "is not the record's");
+                        + "is not the record's: " + new String(p.record().payload(), java.nio.charset.StandardCharsets.UTF_8)
+                        + (u == null ? "" : " instead of " + new String(u.payload(), java.nio.charset.StandardCharsets.UTF_8)));
             }
         }
         // Exactly once (TRANSACTIONAL) or the documented bound (at least once, with a store).
@@ -872,6 +963,35 @@ final class Simulation implements SimProcessor.World {
                     ledger.violation("ATTEMPTS_OVERCOUNTED", p.record().describe() + " (" + u.id() + ") was parked "
                             + "after " + p.record().attempts() + " counted attempts, but the processor was called "
                             + calls + " times for it");
+                }
+            }
+        }
+        // Window: the final state folds every record once.
+        if (scenario.handler() == Scenario.Handler.WINDOW) {
+            for (Lane lane : lanes) {
+                Map<String, Integer> state = windowEnds.get(lane.index);
+                if (state == null) {
+                    if (!lane.outers.isEmpty()) {
+                        ledger.violation("WINDOW_FOLD", "lane" + lane.index + "'s window never ended");
+                    }
+                    continue;
+                }
+                for (Shard.Outer o : lane.outers) {
+                    for (Shard.Unit u : o.units()) {
+                        int n = state.getOrDefault(u.position(), 0);
+                        boolean parked = ledger.parked.stream().anyMatch(p -> p.record().sequenceNumber()
+                                .equals(u.seq()) && p.record().subSequenceNumber() == u.sub());
+                        boolean givenUp = ledger.givenUp.stream().anyMatch(g -> g.seq().equals(u.seq()));
+                        // Parked or given up: folded at most once (parked by an invocation that then failed, it is
+                        // redelivered and may fold then); otherwise exactly once.
+                        boolean settledElsewhere = parked || givenUp;
+                        if (settledElsewhere ? n > 1 : n != 1) {
+                            ledger.violation("WINDOW_FOLD", "the final state of lane" + lane.index + "'s window folds "
+                                    + u.position() + " (" + u.id() + ") " + n + " times, expected "
+                                    + (settledElsewhere ? "at most once" : "once")
+                                    + (parked ? " (parked)" : givenUp ? " (given up)" : ""));
+                        }
+                    }
                 }
             }
         }
