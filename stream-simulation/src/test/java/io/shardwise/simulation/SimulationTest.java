@@ -1,0 +1,68 @@
+package io.shardwise.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulation at verify size: {@code sim.schedules} schedules from {@code sim.seed} (defaults in the pom), each
+ * checked against every invariant. {@code -Dsim.replay="seed=... ..."} replays one printed scenario instead.
+ * See README.md.
+ */
+class SimulationTest {
+
+    /** One seed, one schedule: two runs of a scenario with faults of every kind give the same trace. */
+    @Test
+    void aSeedReplaysTheSameTrace() {
+        for (long seed = 1; seed <= 5; seed++) {
+            Scenario s = Scenario.generate(seed).with("dynamoRate", "0.3")
+                    .with("dynamoFaults", "THROTTLE,INTERNAL_ERROR,TIMEOUT_NOT_APPLIED,APPLIED_THEN_LOST_500,"
+                            + "APPLIED_THEN_LOST_TIMEOUT,ENDPOINT_DOWN,LATENCY")
+                    .with("processorRate", "0.3").with("processorFaults", "THROW_RETRYABLE,THROW_NON_RETRYABLE,"
+                            + "HANG_BEFORE_EFFECT,HANG_AFTER_EFFECT,CRASH_AFTER_EFFECT,POISON,SINK_FAILS");
+            Simulation.Result first = Runner.run(s);
+            Simulation.Result second = Runner.run(s);
+            assertThat(firstDifference(second.trace(), first.trace())).as("seed %d", seed).isEmpty();
+            assertThat(second.violations()).isEqualTo(first.violations());
+        }
+    }
+
+    /** The first line where two traces differ, with a few lines before it; empty if they are the same. */
+    private static String firstDifference(String a, String b) {
+        String[] x = a.split("\n");
+        String[] y = b.split("\n");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            String l = i < x.length ? x[i] : "<end>";
+            String r = i < y.length ? y[i] : "<end>";
+            if (!l.equals(r)) {
+                StringBuilder d = new StringBuilder();
+                for (int k = Math.max(0, i - 8); k < i; k++) {
+                    d.append("   ").append(x[k]).append('\n');
+                }
+                return d.append(" < ").append(l).append("\n > ").append(r).toString();
+            }
+        }
+        return "";
+    }
+
+    @Test
+    void everyScheduleKeepsEveryInvariant() {
+        String replay = System.getProperty("sim.replay");
+        if (replay != null && !replay.isBlank()) {
+            Simulation.Result r = Runner.run(Scenario.parse(replay));
+            System.out.println(r.ok() ? "no violation: " + r.scenario() + "\n" + r.trace() : Runner.report(r));
+            assertThat(r.violations()).isEmpty();
+            return;
+        }
+        long seed = Long.getLong("sim.seed", 20261207L);
+        int count = Integer.getInteger("sim.schedules", 300);
+        Runner.Summary sum = Runner.runMany(seed, count, Long.MAX_VALUE, KnownDefects::excluded,
+                !"false".equals(System.getProperty("sim.shrink")));
+        System.out.println("simulation: seed " + seed + ", " + sum.text());
+        StringBuilder failures = new StringBuilder();
+        for (Simulation.Result r : sum.failures) {
+            failures.append(Runner.report(r)).append('\n');
+        }
+        assertThat(sum.failures).as(failures.toString()).isEmpty();
+    }
+}
