@@ -136,6 +136,24 @@ class EngineTest {
     }
 
     @Test
+    void aParkedKplSubRecordKeepsItsExplicitHashKeySoAReplayCanPutItBackOntoTheSameHashRange() {
+        ScriptedProcessor p = new ScriptedProcessor().badData("r0");
+        RecordingSink sink = new RecordingSink();
+        StreamRecord<String> plain = Records.record(0, "k0", "r0");
+        StreamRecord<String> sub = new StreamRecord<>(plain.payload(), plain.data(), "user-key", plain.shardId(),
+                plain.sourceArn(), plain.sequenceNumber(), 2, plain.approximateArrivalTime(), plain.eventId(), "k0",
+                "170141183460469231731687303715884105728");
+
+        BatchProcessor.create(p, config().failureSink(sink).build()).process(List.of(sub), null);
+
+        assertThat(sink.parked).singleElement().satisfies(parked -> {
+            assertThat(parked.explicitHashKey()).isEqualTo("170141183460469231731687303715884105728");
+            assertThat(parked.partitionKey()).isEqualTo("user-key");
+            assertThat(parked.subSequenceNumber()).isEqualTo(2);
+        });
+    }
+
+    @Test
     void whenTheSinkFailsTheRecordStaysFailedAndIsRedeliveredThenParked() {
         ScriptedProcessor p = new ScriptedProcessor().badData("r1");
         RecordingSink sink = new RecordingSink();

@@ -174,6 +174,6 @@ final class BatchReporter {
         return new ParkedRecord(config.consumerName(), r.sourceArn(), r.shardId(), r.sequenceNumber(),
                 r.subSequenceNumber(), r.partitionKey(), r.approximateArrivalTime(), r.eventId(),
                 Base64.getEncoder().encodeToString(r.dataBytes()), errorClassOf(error), error.getMessage(),
-                attempts, now, dedupId);
+                attempts, now, dedupId, r.explicitHashKey());
     }
 }

@@ -117,7 +117,7 @@ public final class KinesisFailureSink implements FailureSink {
      * The partition key used for a parked (or replayed) record: its own, or its shard id when that is missing or
      * longer than Kinesis allows.
      */
-    static String partitionKeyFor(ParkedRecord record) {
+    public static String partitionKeyFor(ParkedRecord record) {
         String key = record.partitionKey();
         if (key == null || key.isEmpty() || key.codePointCount(0, key.length()) > MAX_PARTITION_KEY_CHARS) {
             return record.shardId();

@@ -9,17 +9,21 @@ import java.util.Optional;
  *
  * <p>Deterministic, so parking the same record again (a retried park, a redelivered batch) overwrites the same
  * object instead of adding a second one. A null consumer name becomes {@value #NO_CONSUMER}.
+ *
+ * <p>Public so that tools reading parked objects back (stream-tools) list and order them as the sink wrote them.
  */
-final class ParkedObjectKeys {
+public final class ParkedObjectKeys {
 
-    static final String NO_CONSUMER = "unnamed-consumer";
-    static final String SUFFIX = ".json";
+    /** The consumer path segment of a record whose consumer has no name. */
+    public static final String NO_CONSUMER = "unnamed-consumer";
+    /** Every parked object's key ends in this. */
+    public static final String SUFFIX = ".json";
 
     private ParkedObjectKeys() {
     }
 
     /** {@code "a/b/"} and {@code "/a/b"} become {@code "a/b"}; null and blank become {@code ""}. */
-    static String normalizePrefix(String prefix) {
+    public static String normalizePrefix(String prefix) {
         if (prefix == null) {
             return "";
         }
@@ -51,7 +55,7 @@ final class ParkedObjectKeys {
      * Where a record sits in its shard, read back from a key this class made; empty when the key does not have
      * that shape (an object someone else put under the prefix).
      */
-    static Optional<Position> position(String key) {
+    public static Optional<Position> position(String key) {
         if (!key.endsWith(SUFFIX)) {
             return Optional.empty();
         }
@@ -82,10 +86,17 @@ final class ParkedObjectKeys {
         return Optional.of(new Position(consumerPath, shardId, new BigInteger(seq), sub));
     }
 
-    /** A record's place: consumer (with any prefix), shard, sequence number, sub-sequence number. */
-    record Position(String consumerPath, String shardId, BigInteger sequenceNumber, long subSequenceNumber) {
+    /**
+     * A record's place: consumer (with any prefix), shard, sequence number, sub-sequence number.
+     *
+     * @param consumerPath      the key's path before the shard: prefix and consumer
+     * @param shardId           the shard
+     * @param sequenceNumber    the sequence number
+     * @param subSequenceNumber the sub-sequence number, or -1
+     */
+    public record Position(String consumerPath, String shardId, BigInteger sequenceNumber, long subSequenceNumber) {
         /** Groups by consumer and shard, then orders by sequence number as a number, then sub-sequence. */
-        static final Comparator<Position> ORDER = Comparator.comparing(Position::consumerPath)
+        public static final Comparator<Position> ORDER = Comparator.comparing(Position::consumerPath)
                 .thenComparing(Position::shardId)
                 .thenComparing(Position::sequenceNumber)
                 .thenComparingLong(Position::subSequenceNumber);

@@ -1,5 +1,8 @@
 package io.shardwise.core.sink;
 
+import io.shardwise.core.StreamRecord;
+import io.shardwise.core.internal.Hashing;
+
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
@@ -26,6 +29,9 @@ import java.util.Objects;
  *                               consumer has no dedup store. The replay tool releases that marker before putting
  *                               the record back, so that a record parked under a payload-derived key runs when
  *                               replayed instead of being skipped as a duplicate
+ * @param explicitHashKey        the KPL user record's explicit hash key ({@link StreamRecord#explicitHashKey()}),
+ *                               or null when it had none: a replay puts the record back with it, so it lands on
+ *                               the hash range it was produced for
  */
 public record ParkedRecord(
         String consumerName,
@@ -41,12 +47,26 @@ public record ParkedRecord(
         String errorMessage,
         int attempts,
         Instant parkedAt,
-        String dedupId) {
+        String dedupId,
+        String explicitHashKey) {
 
     public ParkedRecord {
         Objects.requireNonNull(shardId, "shardId");
         Objects.requireNonNull(sequenceNumber, "sequenceNumber");
         Objects.requireNonNull(payloadBase64, "payloadBase64");
+    }
+
+    /**
+     * A record without an explicit hash key: the signature before {@code explicitHashKey} existed, kept so callers
+     * compile.
+     */
+    public ParkedRecord(String consumerName, String sourceArn, String shardId, String sequenceNumber,
+                        long subSequenceNumber, String partitionKey, Instant approximateArrivalTime, String eventId,
+                        String payloadBase64, String errorClass, String errorMessage, int attempts,
+                        Instant parkedAt, String dedupId) {
+        this(consumerName, sourceArn, shardId, sequenceNumber, subSequenceNumber, partitionKey,
+                approximateArrivalTime, eventId, payloadBase64, errorClass, errorMessage, attempts, parkedAt, dedupId,
+                null);
     }
 
     /** A record without a dedup id: the signature before {@code dedupId} existed, kept so callers compile. */
@@ -55,7 +75,22 @@ public record ParkedRecord(
                         String payloadBase64, String errorClass, String errorMessage, int attempts,
                         Instant parkedAt) {
         this(consumerName, sourceArn, shardId, sequenceNumber, subSequenceNumber, partitionKey,
-                approximateArrivalTime, eventId, payloadBase64, errorClass, errorMessage, attempts, parkedAt, null);
+                approximateArrivalTime, eventId, payloadBase64, errorClass, errorMessage, attempts, parkedAt, null, null);
+    }
+
+    /**
+     * Whether the record was parked under its consumer's default dedup key, its stream position
+     * ({@link StreamRecord#positionKey()}). Put back onto a stream, such a record gets a new
+     * position and so a new key: it runs again without its {@code PARKED} marker being released. False when the
+     * record has no dedup id or no consumer name, or its key was derived from the payload (an event id).
+     */
+    public boolean parkedUnderPositionKey() {
+        if (dedupId == null || consumerName == null || subSequenceNumber < StreamRecord.NO_SUB_SEQUENCE) {
+            return false;
+        }
+        StreamRecord<Void> position = new StreamRecord<>(null, null, partitionKey, shardId,
+                sourceArn, sequenceNumber, subSequenceNumber, null, null);
+        return dedupId.equals(Hashing.dedupId(consumerName, position.positionKey()));
     }
 
     /** The payload bytes (decoded from base64; a fresh array). */

@@ -23,9 +23,10 @@ import java.time.format.DateTimeParseException;
  * same object without {@code payloadBase64}, plus {@code "spilledTo": {"bucket", "key", "sizeBytes"}} naming
  * the S3 object that holds the full record in this same format.
  *
- * <p>Thread-safe (the mapper is configured once and only used).
+ * <p>Public so that tools reading parked records back (the stream-tools module's replay and inspect commands)
+ * read exactly what the sinks write. Thread-safe (the mapper is configured once and only used).
  */
-final class ParkedRecordJson {
+public final class ParkedRecordJson {
 
     static final String SPILLED_TO = "spilledTo";
 
@@ -36,16 +37,23 @@ final class ParkedRecordJson {
     private ParkedRecordJson() {
     }
 
-    /** Where a spilled record's full JSON is. */
-    record SpillPointer(String bucket, String key, long sizeBytes) {
+    /**
+     * Where a spilled record's full JSON is.
+     *
+     * @param bucket    the S3 bucket
+     * @param key       the object's key
+     * @param sizeBytes the object's size, or -1 when the pointer does not say
+     */
+    public record SpillPointer(String bucket, String key, long sizeBytes) {
     }
 
     /**
      * What a parked message or object holds: the full record, or (when spilled) the record's metadata with an
      * empty payload and the pointer to the full record.
      */
-    record Parsed(ParkedRecord record, SpillPointer spilledTo) {
-        boolean isSpilled() {
+    public record Parsed(ParkedRecord record, SpillPointer spilledTo) {
+        /** Whether this is a spill pointer: the full record is in {@link #spilledTo()}'s object. */
+        public boolean isSpilled() {
             return spilledTo != null;
         }
     }
@@ -54,7 +62,8 @@ final class ParkedRecordJson {
         return write(fields(record, true));
     }
 
-    static String toJson(ParkedRecord record) {
+    /** The record as the sinks write it (pure ASCII). */
+    public static String toJson(ParkedRecord record) {
         return new String(toJsonBytes(record), StandardCharsets.US_ASCII);
     }
 
@@ -73,7 +82,7 @@ final class ParkedRecordJson {
      *
      * @throws IllegalArgumentException if it is not a parked record's JSON, or is a spill pointer
      */
-    static ParkedRecord fromJson(String json) {
+    public static ParkedRecord fromJson(String json) {
         Parsed parsed = parse(json);
         if (parsed.isSpilled()) {
             throw new IllegalArgumentException("this is a spill pointer to s3://" + parsed.spilledTo().bucket()
@@ -92,7 +101,7 @@ final class ParkedRecordJson {
      *
      * @throws IllegalArgumentException with the reason when the text is not a parked record
      */
-    static Parsed parse(String json) {
+    public static Parsed parse(String json) {
         JsonNode node;
         try {
             node = MAPPER.readTree(json);
@@ -123,7 +132,8 @@ final class ParkedRecordJson {
                 text(node, "errorMessage"),
                 node.path("attempts").asInt(0),
                 instant(node, "parkedAt"),
-                text(node, "dedupId"));
+                text(node, "dedupId"),
+                text(node, "explicitHashKey"));
         return new Parsed(record, pointer);
     }
 
@@ -146,6 +156,9 @@ final class ParkedRecordJson {
         node.put("parkedAt", iso(r.parkedAt()));
         if (r.dedupId() != null) {
             node.put("dedupId", r.dedupId()); // absent rather than null: older readers see the same fields
+        }
+        if (r.explicitHashKey() != null) {
+            node.put("explicitHashKey", r.explicitHashKey()); // absent rather than null, as dedupId
         }
         return node;
     }

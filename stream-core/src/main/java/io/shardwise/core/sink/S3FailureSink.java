@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>The key is deterministic, so parking the same record again (a retried park, a redelivered batch) overwrites
  * the object instead of adding a second one. A null consumer name is written as {@code unnamed-consumer}. The
- * {@link ParkedRecordReplayer} reads such a prefix back in sequence order. Use a prefix of its own: the replayer
- * treats every {@code .json} object under it as a parked record.
+ * replay tool (stream-tools, {@code replay-parked}) reads such a prefix back in sequence order. Use a prefix of
+ * its own: the replayer treats every {@code .json} object under it as a parked record.
  *
  * <p><b>Errors.</b> {@link #park} returns only after S3 accepted the object; otherwise it throws
  * {@link ParkingException} naming the record and the object, with the SDK exception as cause, and the engine

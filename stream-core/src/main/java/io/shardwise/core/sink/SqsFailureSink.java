@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * parked records stay in order, and {@code MessageDeduplicationId} is a SHA-256 of consumer, source ARN,
  * shard, sequence and sub-sequence number, so parking the same record twice within SQS's five-minute
  * deduplication window enqueues it once. Standard queues may hold a record twice after a retried park; the
- * {@link ParkedRecordReplayer} replays such duplicates once.
+ * replay tool (stream-tools, {@code replay-parked}) replays such duplicates once.
  *
  * <p><b>Errors.</b> {@link #park} returns only after SQS (and S3, when spilling) accepted the record. Otherwise
  * it throws {@link ParkingException} naming the record and the queue, with the SDK exception as cause; the
@@ -219,7 +219,8 @@ public final class SqsFailureSink implements FailureSink {
         }
     }
 
-    static boolean isFifo(String queueUrl) {
+    /** Whether {@code queueUrl} names a FIFO queue (its name ends in {@code .fifo}). */
+    public static boolean isFifo(String queueUrl) {
         String url = queueUrl.endsWith("/") ? queueUrl.substring(0, queueUrl.length() - 1) : queueUrl;
         return url.endsWith(".fifo");
     }
@@ -231,7 +232,7 @@ public final class SqsFailureSink implements FailureSink {
                 + " in s3://" + pointer.bucket() + "/" + pointer.key() + "]";
         return new ParkedRecord(r.consumerName(), r.sourceArn(), r.shardId(), r.sequenceNumber(),
                 r.subSequenceNumber(), r.partitionKey(), r.approximateArrivalTime(), r.eventId(), r.payloadBase64(),
-                r.errorClass(), shortened, r.attempts(), r.parkedAt(), r.dedupId());
+                r.errorClass(), shortened, r.attempts(), r.parkedAt(), r.dedupId(), r.explicitHashKey());
     }
 
     private static MessageAttributeValue string(String value) {

@@ -14,16 +14,16 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /** Creates small, fresh streams on kinesis-mock and reads them back whole. */
-final class KinesisStreams {
+public final class KinesisStreams {
 
     private KinesisStreams() {
     }
 
     /** One record read back, with the shard it is on. */
-    record Read(String shardId, String sequenceNumber, String partitionKey, byte[] data) {
+    public record Read(String shardId, String sequenceNumber, String partitionKey, byte[] data) {
     }
 
-    static String create(KinesisClient kinesis, String prefix, int shards) {
+    public static String create(KinesisClient kinesis, String prefix, int shards) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         kinesis.createStream(b -> b.streamName(name).shardCount(shards));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -38,7 +38,7 @@ final class KinesisStreams {
     }
 
     /** Every record of every shard, shard by shard (shard id order), each shard in sequence order. */
-    static List<Read> readAll(KinesisClient kinesis, String stream) {
+    public static List<Read> readAll(KinesisClient kinesis, String stream) {
         List<Shard> shards = new ArrayList<>(kinesis.listShards(b -> b.streamName(stream)).shards());
         shards.sort(Comparator.comparing(Shard::shardId));
         List<Read> out = new ArrayList<>();

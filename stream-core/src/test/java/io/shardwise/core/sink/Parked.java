@@ -6,18 +6,18 @@ import java.util.Base64;
 import java.util.Random;
 
 /** Builds parked records for the sink tests: realistic sequence numbers, payloads that are not valid UTF-8. */
-final class Parked {
-    static final String ARN = "arn:aws:kinesis:us-east-1:123456789012:stream/orders";
-    static final String SHARD = "shardId-000000000000";
-    static final String CONSUMER = "order-totals";
-    static final Instant ARRIVAL = Instant.parse("2026-11-22T10:00:00.123Z");
-    static final Instant PARKED_AT = Instant.parse("2026-11-22T10:05:00.456789Z");
+public final class Parked {
+    public static final String ARN = "arn:aws:kinesis:us-east-1:123456789012:stream/orders";
+    public static final String SHARD = "shardId-000000000000";
+    public static final String CONSUMER = "order-totals";
+    public static final Instant ARRIVAL = Instant.parse("2026-11-22T10:00:00.123Z");
+    public static final Instant PARKED_AT = Instant.parse("2026-11-22T10:05:00.456789Z");
     private static final BigInteger BASE = new BigInteger("49590338271490256608559692538361571095921575989136588898");
 
     private Parked() {
     }
 
-    static String seq(int i) {
+    public static String seq(int i) {
         return BASE.add(BigInteger.valueOf(1000L * i)).toString();
     }
 
@@ -25,7 +25,7 @@ final class Parked {
      * Bytes that are not UTF-8: every byte value, 0x00 and 0xFF included, then a seeded random tail; {@code size}
      * bytes in all.
      */
-    static byte[] binaryPayload(int size, long seed) {
+    public static byte[] binaryPayload(int size, long seed) {
         byte[] b = new byte[size];
         for (int i = 0; i < Math.min(size, 256); i++) {
             b[i] = (byte) i;
@@ -38,19 +38,19 @@ final class Parked {
         return b;
     }
 
-    static ParkedRecord record(String shard, int i, long sub, String key, byte[] payload) {
+    public static ParkedRecord record(String shard, int i, long sub, String key, byte[] payload) {
         return new ParkedRecord(CONSUMER, ARN, shard, seq(i), sub, key, ARRIVAL.plusSeconds(i),
                 shard + ":" + seq(i), Base64.getEncoder().encodeToString(payload),
                 "com.example.OrderRejected", "amount must be positive: \u00e9\u4e2d\uD83D\uDE00 \"quoted\" \n line 2",
                 3, PARKED_AT.plusSeconds(i));
     }
 
-    static ParkedRecord record(int i, String key, byte[] payload) {
+    public static ParkedRecord record(int i, String key, byte[] payload) {
         return record(SHARD, i, -1, key, payload);
     }
 
     /** The base64 length for n bytes. */
-    static int base64Length(int n) {
+    public static int base64Length(int n) {
         return 4 * ((n + 2) / 3);
     }
 }

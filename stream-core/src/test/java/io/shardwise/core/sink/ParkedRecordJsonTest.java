@@ -39,6 +39,36 @@ class ParkedRecordJsonTest {
     }
 
     @Test
+    void carriesTheExplicitHashKeyWhenThereIsOneAndWritesNoFieldWhenThereIsNone() throws Exception {
+        ParkedRecord r = new ParkedRecord("c", null, "shardId-1", "1", 0, "k", null, null, "AAE=", "E", "m", 1, null,
+                null, "340282366920938463463374607431768211455");
+
+        String json = ParkedRecordJson.toJson(r);
+
+        assertThat(PLAIN.readTree(json).get("explicitHashKey").asText())
+                .isEqualTo("340282366920938463463374607431768211455");
+        assertThat(ParkedRecordJson.fromJson(json)).isEqualTo(r);
+        assertThat(PLAIN.readTree(ParkedRecordJson.toJson(Parked.record(1, "k", new byte[] {1})))
+                .has("explicitHashKey")).isFalse();
+    }
+
+    @Test
+    void tellsARecordParkedUnderItsPositionKeyFromOneParkedUnderAPayloadKey() {
+        ParkedRecord r = Parked.record(1, "k", new byte[] {1});
+        String position = r.sourceArn() + "/" + r.shardId() + "/" + r.sequenceNumber();
+        ParkedRecord byPosition = new ParkedRecord(r.consumerName(), r.sourceArn(), r.shardId(), r.sequenceNumber(),
+                -1, "k", null, null, "AQ==", null, null, 1, null,
+                io.shardwise.core.internal.Hashing.dedupId(r.consumerName(), position));
+        ParkedRecord byPayload = new ParkedRecord(r.consumerName(), r.sourceArn(), r.shardId(), r.sequenceNumber(),
+                -1, "k", null, null, "AQ==", null, null, 1, null,
+                io.shardwise.core.internal.Hashing.dedupId(r.consumerName(), "event/e-1"));
+
+        assertThat(byPosition.parkedUnderPositionKey()).isTrue();
+        assertThat(byPayload.parkedUnderPositionKey()).isFalse();
+        assertThat(r.parkedUnderPositionKey()).as("no dedup id").isFalse();
+    }
+
+    @Test
     void roundTripsNullsAndDefaults() {
         ParkedRecord r = new ParkedRecord(null, null, "shardId-1", "1", -1, null, null, null, "", null, null, 0, null);
 

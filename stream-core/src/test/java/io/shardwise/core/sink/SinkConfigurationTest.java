@@ -3,7 +3,6 @@ package io.shardwise.core.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,9 +54,6 @@ class SinkConfigurationTest {
         assertThatThrownBy(() -> KinesisFailureSink.builder().client(fakeKinesis()).streamName("a").streamArn("b")
                 .build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
-        assertThatThrownBy(() -> ParkedRecordReplayer.builder().kinesis(fakeKinesis()).streamName("s")
-                .visibilityTimeout(Duration.ofHours(13)).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("12 hours");
     }
 
     @Test
@@ -144,61 +140,6 @@ class SinkConfigurationTest {
                 .isEqualTo(Parked.SHARD);
         assertThat(KinesisFailureSink.partitionKeyFor(Parked.record(1, "\uD83D\uDE00".repeat(256), new byte[0])))
                 .isEqualTo("\uD83D\uDE00".repeat(256));
-    }
-
-    @Test
-    void replayOrderIsStreamShardThenSequenceNumberAsANumber() {
-        // The stream decides before the shard: stream-a's shard-2 comes before stream-b's shard-1.
-        List<ParkedRecord> records = new ArrayList<>(List.of(rec(STREAM_B, "shard-1", "1", -1),
-                rec(STREAM_A, "shard-2", "5", -1), rec(STREAM_A, "shard-1", "10", -1),
-                rec(STREAM_A, "shard-1", "9", 1), rec(STREAM_A, "shard-1", "9", -1)));
-        records.sort(ParkedRecordReplayer.RECORD_ORDER);
-
-        assertThat(records).extracting(r -> r.sourceArn().substring(r.sourceArn().indexOf('/') + 1) + ": "
-                + r.describe()).containsExactly(
-                "stream-a: shard shard-1, sequence number 9",
-                "stream-a: shard shard-1, sequence number 9, sub-sequence 1",
-                "stream-a: shard shard-1, sequence number 10",
-                "stream-a: shard shard-2, sequence number 5",
-                "stream-b: shard shard-1, sequence number 1");
-    }
-
-    @Test
-    void commandLineParses() {
-        ParkedRecordReplayer.CommandLine cl = ParkedRecordReplayer.CommandLine.parse(new String[] {
-                "--from-s3", "s3://bucket/some/prefix", "--to-stream", "orders", "--dry-run",
-                "--endpoint", "http://127.0.0.1:4566"});
-
-        assertThat(cl.s3Bucket).isEqualTo("bucket");
-        assertThat(cl.s3Prefix).isEqualTo("some/prefix");
-        assertThat(cl.toStream).isEqualTo("orders");
-        assertThat(cl.dryRun).isTrue();
-        assertThat(cl.endpointFor(cl.sqsEndpoint)).hasValueSatisfying(u -> assertThat(u.getPort()).isEqualTo(4566));
-    }
-
-    @Test
-    void badCommandLinesExitWithTwoAndUsage() {
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream errStream = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
-
-        int code = ParkedRecordReplayer.run(new String[] {"--from-sqs", "u", "--from-s3", "s3://b", "--to-stream",
-                "s"}, System.out, errStream);
-
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
-                .contains("exactly one of --from-sqs").contains("usage:");
-        assertThatThrownBy(() -> ParkedRecordReplayer.CommandLine.parse(new String[] {"--to-stream"}))
-                .hasMessage("--to-stream needs a value");
-        assertThatThrownBy(() -> ParkedRecordReplayer.CommandLine.parse(new String[] {"--from-s3", "b/p",
-                "--to-stream", "s"}))
-                .hasMessageContaining("s3://bucket/prefix");
-    }
-
-    private static final String STREAM_A = "arn:aws:kinesis:us-east-1:123456789012:stream/stream-a";
-    private static final String STREAM_B = "arn:aws:kinesis:us-east-1:123456789012:stream/stream-b";
-
-    private static ParkedRecord rec(String streamArn, String shard, String seq, long sub) {
-        return new ParkedRecord("c", streamArn, shard, seq, sub, "k", null, null, "", null, null, 1, null);
     }
 
     private static KinesisClient fakeKinesis() {

@@ -38,10 +38,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * </ul>
  * Thread-safe.
  */
-final class SinkEmulators {
+public final class SinkEmulators {
 
-    static final String LOOPBACK = "127.0.0.1";
-    static final Region REGION = Region.US_EAST_1;
+    public static final String LOOPBACK = "127.0.0.1";
+    public static final Region REGION = Region.US_EAST_1;
     private static final Duration S3MOCK_START_TIMEOUT = Duration.ofSeconds(120);
     private static final Pattern S3MOCK_STARTED =
             Pattern.compile("Tomcat started on ports? (\\d+) \\(https\\), (\\d+) \\(http\\)");
@@ -55,7 +55,7 @@ final class SinkEmulators {
     }
 
     /** ElasticMQ's endpoint, starting it on first call. */
-    static synchronized URI sqs() {
+    public static synchronized URI sqs() {
         if (elasticMq == null) {
             SQSRestServer server = SQSRestServerBuilder.withInterface(LOOPBACK).withDynamicPort().start();
             int port = server.waitUntilStarted().localAddress().getPort();
@@ -67,14 +67,14 @@ final class SinkEmulators {
     }
 
     /** S3Mock's HTTP endpoint, starting it on first call (a few seconds). */
-    static synchronized URI s3() {
+    public static synchronized URI s3() {
         if (s3Mock == null || !s3Mock.isAlive()) {
             startS3Mock();
         }
         return s3Endpoint;
     }
 
-    static SqsClient sqsClient() {
+    public static SqsClient sqsClient() {
         return SqsClient.builder()
                 .endpointOverride(sqs())
                 .region(REGION)
@@ -84,7 +84,7 @@ final class SinkEmulators {
                 .build();
     }
 
-    static S3Client s3Client() {
+    public static S3Client s3Client() {
         return S3Client.builder()
                 .endpointOverride(s3())
                 .forcePathStyle(true)
@@ -95,7 +95,7 @@ final class SinkEmulators {
                 .build();
     }
 
-    static StaticCredentialsProvider credentials() {
+    public static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
     }
 
@@ -113,7 +113,7 @@ final class SinkEmulators {
      * The jar: {@code -Dshardwise.s3mock.jar} (set by failsafe), else the copy an earlier {@code verify} left in
      * {@code target/s3mock} (surefire, an IDE), else the newest 4.x exec jar in the local Maven repository.
      */
-    static Path s3MockJar() {
+    public static Path s3MockJar() {
         String configured = System.getProperty("shardwise.s3mock.jar");
         if (configured != null && Files.isRegularFile(Path.of(configured))) {
             return Path.of(configured);

@@ -1,4 +1,4 @@
-package io.shardwise.core.sink;
+package io.shardwise.tools.parked;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,10 +12,16 @@ import io.shardwise.core.RecordOutcome;
 import io.shardwise.core.RecordProcessor;
 import io.shardwise.core.StreamRecord;
 import io.shardwise.core.dedup.InMemoryDedupStore;
+import io.shardwise.core.sink.KinesisStreams;
+import io.shardwise.core.sink.Parked;
+import io.shardwise.core.sink.ParkedRecord;
+import io.shardwise.core.sink.ParkedRecordJson;
+import io.shardwise.core.sink.S3FailureSink;
+import io.shardwise.core.sink.SinkEmulators;
+import io.shardwise.core.sink.SqsFailureSink;
 import io.shardwise.testkit.LocalEmulators;
+import io.shardwise.tools.CommandRun;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -109,7 +115,7 @@ class ParkedRecordReplayerIT {
                 .containsExactlyElementsOf(parked.stream().sorted(ParkedRecordReplayer.RECORD_ORDER)
                         .map(ParkedRecord::describe).toList());
         assertThat(KinesisStreams.readAll(kinesis, stream)).isEmpty();
-        assertThat(visibleMessages(queue)).isEqualTo(13);
+        assertThat(CommandRun.visibleMessages(sqs, queue)).isEqualTo(13);
 
         ParkedRecordReplayer.Summary real = replayer.dryRun(false).build().replayFromSqs(queue);
 
@@ -118,8 +124,8 @@ class ParkedRecordReplayerIT {
         assertThat(real.skipped()).isEqualTo(1);
         assertThat(real.failed()).isZero();
         assertOnStreamInOrder(stream, parked);
-        assertThat(visibleMessages(queue)).isZero();
-        assertThat(inFlightMessages(queue)).isZero();
+        assertThat(CommandRun.visibleMessages(sqs, queue)).isZero();
+        assertThat(CommandRun.inFlightMessages(sqs, queue)).isZero();
     }
 
     @Test
@@ -138,7 +144,7 @@ class ParkedRecordReplayerIT {
         assertThat(summary.replayed()).isZero();
         assertThat(summary.items()).filteredOn(i -> i.record() == null).singleElement()
                 .satisfies(i -> assertThat(i.detail()).startsWith("not a parked record: missing field"));
-        assertThat(visibleMessages(queue)).isEqualTo(5);
+        assertThat(CommandRun.visibleMessages(sqs, queue)).isEqualTo(5);
     }
 
     @Test
@@ -165,7 +171,7 @@ class ParkedRecordReplayerIT {
                         org.assertj.core.groups.Tuple.tuple(k1b.describe(), ParkedRecordReplayer.Action.SKIPPED),
                         org.assertj.core.groups.Tuple.tuple(k2.describe(), ParkedRecordReplayer.Action.REPLAYED));
         assertOnStreamInOrder(stream, List.of(k1a, k2));
-        assertThat(visibleMessages(queue)).isEqualTo(2);
+        assertThat(CommandRun.visibleMessages(sqs, queue)).isEqualTo(2);
     }
 
     @Test
@@ -193,8 +199,8 @@ class ParkedRecordReplayerIT {
         assertThat(summary.items()).extracting(ParkedRecordReplayer.Item::record)
                 .containsExactlyElementsOf(parked.stream().map(ParkedRecord::describe).toList());
         assertOnStreamInOrder(stream, parked);
-        assertThat(visibleMessages(queue)).isZero();
-        assertThat(inFlightMessages(queue)).isZero();
+        assertThat(CommandRun.visibleMessages(sqs, queue)).isZero();
+        assertThat(CommandRun.inFlightMessages(sqs, queue)).isZero();
         assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("fifo-spill/")).contents()).isEmpty();
     }
 
@@ -237,31 +243,15 @@ class ParkedRecordReplayerIT {
         List<ParkedRecord> parked = parkedBatch().subList(0, 4);
         SqsFailureSink sink = SqsFailureSink.builder().client(sqs).queueUrl(queue).build();
         parked.forEach(sink::park);
-        // The command line takes credentials from the SDK's default chain; the emulators accept any.
-        System.setProperty("aws.accessKeyId", "test");
-        System.setProperty("aws.secretAccessKey", "test");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            code = ParkedRecordReplayer.run(new String[] {
-                    "--from-sqs", queue, "--to-stream", stream, "--region", "us-east-1",
-                    "--sqs-endpoint", SinkEmulators.sqs().toString(),
-                    "--kinesis-endpoint", LocalEmulators.kinesis().endpoint().toString(),
-                    "--s3-endpoint", SinkEmulators.s3().toString()},
-                    new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-        } finally {
-            System.clearProperty("aws.accessKeyId");
-            System.clearProperty("aws.secretAccessKey");
-        }
+        CommandRun.Result run = CommandRun.onEmulators("replay-parked", "--from-sqs", queue, "--to-stream", stream,
+                "--s3-endpoint", SinkEmulators.s3().toString());
 
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(code).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("found 4, replayed 4, would replay 0, skipped 0, failed 0");
+        assertThat(run.err()).isEmpty();
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).isEqualTo("found 4, replayed 4, would replay 0, skipped 0, failed 0"
+                + System.lineSeparator());
         assertOnStreamInOrder(stream, parked);
-        assertThat(visibleMessages(queue)).isZero();
+        assertThat(CommandRun.visibleMessages(sqs, queue)).isZero();
     }
 
     /**
@@ -321,7 +311,7 @@ class ParkedRecordReplayerIT {
 
             assertThat(second.outcomes()).extracting(RecordOutcome::outcome).containsExactly(Outcome.PROCESSED);
             assertThat(effects).containsExactly("evt-1");
-            assertThat(visibleMessages(queue) + inFlightMessages(queue)).isZero();
+            assertThat(CommandRun.visibleMessages(sqs, queue) + CommandRun.inFlightMessages(sqs, queue)).isZero();
         }
     }
 
@@ -355,18 +345,6 @@ class ParkedRecordReplayerIT {
 
     private static String newQueue() {
         return sqs.createQueue(b -> b.queueName("replay-" + UUID.randomUUID().toString().substring(0, 8))).queueUrl();
-    }
-
-    private static int visibleMessages(String queue) {
-        return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(queue)
-                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
-                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
-    }
-
-    private static int inFlightMessages(String queue) {
-        return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(queue)
-                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes()
-                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
     private static List<String> keys(String prefix) {

@@ -1,4 +1,4 @@
-package io.shardwise.core.sink;
+package io.shardwise.tools.parked;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,8 @@ import io.shardwise.core.StreamRecord;
 import io.shardwise.core.dedup.DedupStore;
 import io.shardwise.core.dedup.InMemoryDedupStore;
 import io.shardwise.core.internal.Hashing;
+import io.shardwise.core.sink.Parked;
+import io.shardwise.core.sink.ParkedRecord;
 
 import java.lang.reflect.Proxy;
 import java.time.Instant;
@@ -49,7 +51,7 @@ class ReplayMarkersTest {
         assertThat(noStore.prepare(positionKeyed(), false)).isEqualTo(new ReplayMarkers.Decision(true, null));
         ReplayMarkers.Decision refused = noStore.prepare(payloadKeyed(), false);
         assertThat(refused.put()).isFalse();
-        assertThat(refused.note()).contains("builder().dedupStore(store), or --dedup-table NAME");
+        assertThat(refused.note()).contains("--dedup-table NAME, or builder().dedupStore(store)");
         assertThat(noStore.prepare(payloadKeyed(), true).put()).as("a dry run says so too").isFalse();
     }
 

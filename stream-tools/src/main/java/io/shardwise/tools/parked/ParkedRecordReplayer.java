@@ -1,8 +1,15 @@
-package io.shardwise.core.sink;
+package io.shardwise.tools.parked;
 
-import java.io.PrintStream;
+import io.shardwise.core.dedup.DedupStore;
+import io.shardwise.core.sink.KinesisFailureSink;
+import io.shardwise.core.sink.ParkedObjectKeys;
+import io.shardwise.core.sink.ParkedRecord;
+import io.shardwise.core.sink.ParkedRecordJson;
+import io.shardwise.core.sink.S3FailureSink;
+import io.shardwise.core.sink.SqsFailureSink;
+import io.shardwise.tools.Journal;
+
 import java.math.BigInteger;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,11 +21,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
@@ -35,7 +41,8 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 /**
  * The replay tool: reads parked records from an SQS queue ({@link SqsFailureSink}) or an S3 prefix
  * ({@link S3FailureSink}) and puts each record's <em>original</em> payload back onto a Kinesis stream with its
- * original partition key ({@code PutRecord}), following S3 spill pointers.
+ * original partition key and explicit hash key ({@code PutRecord}), following S3 spill pointers. The
+ * {@code replay-parked} command of {@code stream-tools} runs it (see the module's README).
  *
  * <pre>{@code
  * ParkedRecordReplayer replayer = ParkedRecordReplayer.builder()
@@ -45,8 +52,7 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  *         .build();
  * ParkedRecordReplayer.Summary summary = replayer.replayFromSqs(queueUrl);
  * }</pre>
- * From a shell: {@code java -cp ... io.shardwise.core.sink.ParkedRecordReplayer --from-sqs URL --to-stream NAME
- * --dry-run} (see {@link #main}).
+ * From a shell: {@code java -jar stream-tools.jar replay-parked --from-sqs URL --to-stream NAME --dry-run}.
  *
  * <p><b>Order.</b> Records are put in order of source stream ARN, shard, sequence number (as a number) and
  * sub-sequence number, each put naming the previous put of the same partition key as
@@ -72,6 +78,13 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
  * position is a new key). The marker is released before the put, the message deleted after it: a put that fails
  * leaves the message for a rerun, and the marker, already gone, is not needed again.
  *
+ * <p><b>Resuming.</b> Given a {@link Journal} ({@link Builder#journal}), every successful put is written to it
+ * (and forced to disk) before its message or object is removed; a later run with the same journal does not put
+ * a journalled record again, it only removes it from the source. So a run that crashed, or was stopped, is
+ * finished by running it again: at most the one record whose put was in flight at the crash is put twice
+ * (at-least-once, which the consumer's dedup absorbs). Without a journal, an SQS run resumes through the queue
+ * itself (a put record's message is deleted), an S3 run only with {@link Builder#deleteAfterReplay}.
+ *
  * <p><b>Errors.</b> A problem with one message or object (not a parked record, a spill object missing, a put
  * refused) is reported in the {@link Summary}, not thrown. Listing or receiving from the source failing throws
  * the AWS SDK's exception; what was done before stays done and is not reported.
@@ -96,6 +109,8 @@ public final class ParkedRecordReplayer {
     private final int maxRecords;
     private final Duration visibilityTimeout;
     private final ReplayMarkers markers;
+    private final Journal journal;
+    private final Consumer<Item> listener;
 
     private ParkedRecordReplayer(Builder b) {
         this.kinesis = b.kinesis;
@@ -108,6 +123,8 @@ public final class ParkedRecordReplayer {
         this.maxRecords = b.maxRecords;
         this.visibilityTimeout = b.visibilityTimeout;
         this.markers = new ReplayMarkers(b.dedupStore);
+        this.journal = b.journal;
+        this.listener = b.listener;
     }
 
     /** A builder; {@link Builder#kinesis} and the target stream are required. */
@@ -122,8 +139,8 @@ public final class ParkedRecordReplayer {
         /** Dry run: would be put back. */
         WOULD_REPLAY,
         /**
-         * Deliberately left alone: a duplicate, a record held back behind a failed record of the same partition
-         * key, or an S3 object that is not {@code .json}.
+         * Deliberately not put: a duplicate, a record an earlier run already put (in the journal), a record held
+         * back behind a failed record of the same partition key, or an S3 object that is not {@code .json}.
          */
         SKIPPED,
         /** Could not be read or put; left where it was. */
@@ -139,6 +156,11 @@ public final class ParkedRecordReplayer {
      * @param detail for {@code REPLAYED}/{@code WOULD_REPLAY} the partition key and size; otherwise the reason
      */
     public record Item(String source, String record, Action action, String detail) {
+        /** {@code ACTION source (record): detail}, for people. */
+        public String line() {
+            return action + " " + source + (record == null ? "" : " (" + record + ")")
+                    + (detail == null ? "" : ": " + detail);
+        }
     }
 
     /**
@@ -148,8 +170,8 @@ public final class ParkedRecordReplayer {
      * @param found       messages or objects read
      * @param replayed    records put back onto the stream (0 in a dry run)
      * @param wouldReplay records a dry run would put back (0 otherwise)
-     * @param skipped     duplicates, records held back behind a failed record of their key, non-{@code .json}
-     *                    objects
+     * @param skipped     duplicates, records already put by an earlier run, records held back behind a failed
+     *                    record of their key, non-{@code .json} objects
      * @param failed      messages or objects that could not be read or put
      * @param items       every message or object, in the order they were handled
      */
@@ -160,22 +182,19 @@ public final class ParkedRecordReplayer {
             items = List.copyOf(items);
         }
 
-        /** One line per item and a total, for people. */
+        /** One line per item and the totals, for people. */
         public String render() {
             StringBuilder s = new StringBuilder();
             for (Item i : items) {
-                s.append(i.action()).append(' ').append(i.source());
-                if (i.record() != null) {
-                    s.append(" (").append(i.record()).append(')');
-                }
-                if (i.detail() != null) {
-                    s.append(": ").append(i.detail());
-                }
-                s.append('\n');
+                s.append(i.line()).append('\n');
             }
-            return s.append(dryRun ? "DRY RUN: " : "").append("found ").append(found).append(", replayed ")
-                    .append(replayed).append(", would replay ").append(wouldReplay).append(", skipped ")
-                    .append(skipped).append(", failed ").append(failed).append('\n').toString();
+            return s.append(totals()).append('\n').toString();
+        }
+
+        /** The totals line: {@code [DRY RUN: ]found N, replayed N, would replay N, skipped N, failed N}. */
+        public String totals() {
+            return (dryRun ? "DRY RUN: " : "") + "found " + found + ", replayed " + replayed + ", would replay "
+                    + wouldReplay + ", skipped " + skipped + ", failed " + failed;
         }
     }
 
@@ -306,6 +325,13 @@ public final class ParkedRecordReplayer {
     private final class Run {
         int found;
         final List<Item> items = new ArrayList<>();
+
+        void add(Item item) {
+            items.add(item);
+            if (listener != null) {
+                listener.accept(item);
+            }
+        }
         /** Records already put (or seen, in a dry run), by identity: later copies are duplicates. */
         final Map<String, String> replayedIdentities = new HashMap<>();
         /** Partition keys whose put failed in this run: their later records are held back. */
@@ -325,10 +351,10 @@ public final class ParkedRecordReplayer {
                 try {
                     r = c.load();
                 } catch (NotParked e) {
-                    items.add(new Item(c.source, null, Action.SKIPPED, e.getMessage()));
+                    add(new Item(c.source, null, Action.SKIPPED, e.getMessage()));
                     continue;
                 } catch (RuntimeException e) {
-                    items.add(new Item(c.source, null, Action.FAILED, reason(e)));
+                    add(new Item(c.source, null, Action.FAILED, reason(e)));
                     continue;
                 }
                 if (presorted) {
@@ -355,13 +381,27 @@ public final class ParkedRecordReplayer {
                         detail += "; removing this copy failed: " + reason(e);
                     }
                 }
-                items.add(new Item(c.source, r.describe(), Action.SKIPPED, detail));
+                add(new Item(c.source, r.describe(), Action.SKIPPED, detail));
+                return;
+            }
+            if (journal != null && journal.get(JOURNAL_PREFIX + identity).isPresent()) {
+                String detail = "already put by an earlier run (journal " + journal.path() + ")";
+                if (!dryRun) {
+                    try {
+                        c.replayed();
+                        detail += "; removed from the source now";
+                    } catch (RuntimeException e) {
+                        detail += "; removing it from the source failed: " + reason(e);
+                    }
+                }
+                replayedIdentities.put(identity, c.source);
+                add(new Item(c.source, r.describe(), Action.SKIPPED, detail));
                 return;
             }
             String partitionKey = KinesisFailureSink.partitionKeyFor(r);
             String blocker = blockedKeys.get(partitionKey);
             if (blocker != null) {
-                items.add(new Item(c.source, r.describe(), Action.SKIPPED, "held back to keep order: the earlier "
+                add(new Item(c.source, r.describe(), Action.SKIPPED, "held back to keep order: the earlier "
                         + blocker + " with partition key " + partitionKey + " failed"));
                 return;
             }
@@ -377,15 +417,18 @@ public final class ParkedRecordReplayer {
                 fail(c, r, partitionKey, marker.note());
                 return;
             }
-            String what = payload.length + " bytes with partition key " + partitionKey + " onto " + target()
+            String what = payload.length + " bytes with partition key " + partitionKey
+                    + (r.explicitHashKey() == null ? "" : " and explicit hash key " + r.explicitHashKey())
+                    + " onto " + target()
                     + (marker.note() == null ? "" : " (" + marker.note() + ")");
             if (dryRun) {
                 replayedIdentities.put(identity, c.source);
-                items.add(new Item(c.source, r.describe(), Action.WOULD_REPLAY, "would put " + what));
+                add(new Item(c.source, r.describe(), Action.WOULD_REPLAY, "would put " + what));
                 return;
             }
             PutRecordRequest.Builder put = PutRecordRequest.builder()
                     .partitionKey(partitionKey)
+                    .explicitHashKey(r.explicitHashKey()) // null: Kinesis hashes the partition key, as at first
                     .data(SdkBytes.fromByteArray(payload))
                     .sequenceNumberForOrdering(lastSequenceNumber.get(partitionKey));
             if (streamArn != null) {
@@ -403,20 +446,25 @@ public final class ParkedRecordReplayer {
             lastSequenceNumber.put(partitionKey, response.sequenceNumber());
             replayedIdentities.put(identity, c.source);
             String detail = "put " + what + " as " + response.shardId() + "/" + response.sequenceNumber();
+            if (journal != null) {
+                // Before the message or object goes: a crash between the two is finished by the next run
+                // without a second put. Journal trouble stops the run (thrown), as a source that fails does.
+                journal.put(JOURNAL_PREFIX + identity, response.shardId() + "/" + response.sequenceNumber());
+            }
             try {
                 c.replayed();
             } catch (RuntimeException e) {
                 // The put happened: do not hold the key back, but say loudly that a rerun would put it again.
-                items.add(new Item(c.source, r.describe(), Action.FAILED, detail + ", but removing it from the "
+                add(new Item(c.source, r.describe(), Action.FAILED, detail + ", but removing it from the "
                         + "source failed (" + reason(e) + "); a rerun would replay it again"));
                 return;
             }
-            items.add(new Item(c.source, r.describe(), Action.REPLAYED, detail));
+            add(new Item(c.source, r.describe(), Action.REPLAYED, detail));
         }
 
         private void fail(Candidate c, ParkedRecord r, String partitionKey, String reason) {
             blockedKeys.putIfAbsent(partitionKey, r.describe());
-            items.add(new Item(c.source, r.describe(), Action.FAILED, reason));
+            add(new Item(c.source, r.describe(), Action.FAILED, reason));
         }
 
         Summary summary() {
@@ -435,6 +483,8 @@ public final class ParkedRecordReplayer {
             return new Summary(dryRun, found, replayed, would, skipped, failed, items);
         }
     }
+
+    private static final String JOURNAL_PREFIX = "replayed ";
 
     /** Source stream, shard, sequence number as a number (when it is one), sub-sequence number. */
     static final Comparator<ParkedRecord> RECORD_ORDER = Comparator
@@ -532,11 +582,21 @@ public final class ParkedRecordReplayer {
     }
 
     private ParkedRecord readSpill(ParkedRecordJson.SpillPointer pointer) {
-        String where = "s3://" + pointer.bucket() + "/" + pointer.key();
         if (s3 == null) {
-            throw new IllegalStateException("the record was spilled to " + where
-                    + "; give the replayer an S3 client (builder().s3(s3Client)) to follow it");
+            throw new IllegalStateException("the record was spilled to s3://" + pointer.bucket() + "/"
+                    + pointer.key() + "; give the replayer an S3 client (builder().s3(s3Client)) to follow it");
         }
+        return readSpill(s3, pointer);
+    }
+
+    /**
+     * The full record a spill pointer names.
+     *
+     * @throws IllegalStateException    if reading the object fails
+     * @throws IllegalArgumentException if the object is not a parked record
+     */
+    static ParkedRecord readSpill(S3Client s3, ParkedRecordJson.SpillPointer pointer) {
+        String where = "s3://" + pointer.bucket() + "/" + pointer.key();
         String json;
         try {
             json = s3.getObjectAsBytes(b -> b.bucket(pointer.bucket()).key(pointer.key()))
@@ -565,171 +625,9 @@ public final class ParkedRecordReplayer {
         return "stream " + (streamArn != null ? streamArn : streamName);
     }
 
-    private static String reason(Throwable e) {
+    static String reason(Throwable e) {
         String m = e.getMessage();
         return m == null ? e.getClass().getName() : m;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Command line
-
-    /**
-     * Command-line use; exits 0 when nothing failed, 1 when something did, 2 on bad arguments.
-     *
-     * <pre>
-     * --from-sqs URL | --from-s3 s3://bucket/prefix   where the parked records are
-     * --to-stream NAME_OR_ARN                         the Kinesis stream to put them back onto
-     * --dry-run                                       only report what would be done
-     * --delete-after-replay                           delete S3 objects (and spill objects) once replayed
-     * --dedup-table NAME                              the consumer's dedup table: release PARKED markers first
-     * --endpoint URL                                  endpoint for every service (LocalStack), optional
-     * --sqs-endpoint URL, --s3-endpoint URL, --kinesis-endpoint URL, --dynamodb-endpoint URL   per service
-     * --region NAME                                   default: the SDK's region chain, else us-east-1 with an endpoint
-     * </pre>
-     * Credentials come from the SDK's default chain. The clients it builds are closed before it returns. Against
-     * kinesis-mock over plain HTTP, run it with {@code -Daws.cborEnabled=false} (the SDK's Kinesis client speaks
-     * CBOR otherwise).
-     *
-     * @param args the arguments above
-     */
-    public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
-    }
-
-    /** {@link #main} without the exit: returns the exit code. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl;
-        try {
-            cl = CommandLine.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println(CommandLine.USAGE);
-            return 2;
-        }
-        Region region = cl.region();
-        try (KinesisClient kinesis = KinesisClient.builder().region(region)
-                .applyMutation(b -> cl.endpointFor(cl.kinesisEndpoint).ifPresent(b::endpointOverride)).build();
-             SqsClient sqs = cl.fromSqs == null ? null : SqsClient.builder().region(region)
-                     .applyMutation(b -> cl.endpointFor(cl.sqsEndpoint).ifPresent(b::endpointOverride)).build();
-             S3Client s3 = S3Client.builder().region(region)
-                     .forcePathStyle(cl.endpointFor(cl.s3Endpoint).isPresent())
-                     .applyMutation(b -> cl.endpointFor(cl.s3Endpoint).ifPresent(b::endpointOverride)).build();
-             software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb = cl.dedupTable == null ? null
-                     : software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().region(region)
-                     .applyMutation(b -> cl.endpointFor(cl.dynamoDbEndpoint).ifPresent(b::endpointOverride))
-                     .build()) {
-            Builder builder = builder().kinesis(kinesis).sqs(sqs).s3(s3)
-                    .dryRun(cl.dryRun).deleteAfterReplay(cl.deleteAfterReplay);
-            if (dynamoDb != null) {
-                builder.dedupStore(io.shardwise.core.dedup.DynamoDbDedupStore.builder(dynamoDb, cl.dedupTable)
-                        .build());
-            }
-            if (cl.toStream.startsWith("arn:")) {
-                builder.streamArn(cl.toStream);
-            } else {
-                builder.streamName(cl.toStream);
-            }
-            ParkedRecordReplayer replayer = builder.build();
-            Summary summary = cl.fromSqs != null
-                    ? replayer.replayFromSqs(cl.fromSqs)
-                    : replayer.replayFromS3(cl.s3Bucket, cl.s3Prefix);
-            out.print(summary.render());
-            return summary.failed() == 0 ? 0 : 1;
-        } catch (SdkException e) {
-            err.println("replay stopped: " + reason(e));
-            return 1;
-        }
-    }
-
-    /** The parsed command line. */
-    static final class CommandLine {
-        static final String USAGE = "usage: ParkedRecordReplayer (--from-sqs URL | --from-s3 s3://bucket/prefix)"
-                + " --to-stream NAME_OR_ARN [--dry-run] [--delete-after-replay] [--dedup-table NAME] [--endpoint URL]"
-                + " [--sqs-endpoint URL] [--s3-endpoint URL] [--kinesis-endpoint URL] [--dynamodb-endpoint URL]"
-                + " [--region NAME]";
-
-        String fromSqs;
-        String s3Bucket;
-        String s3Prefix;
-        String toStream;
-        boolean dryRun;
-        boolean deleteAfterReplay;
-        String endpoint;
-        String sqsEndpoint;
-        String s3Endpoint;
-        String kinesisEndpoint;
-        String dynamoDbEndpoint;
-        String dedupTable;
-        String regionName;
-
-        static CommandLine parse(String[] args) {
-            CommandLine cl = new CommandLine();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--dry-run" -> cl.dryRun = true;
-                    case "--delete-after-replay" -> cl.deleteAfterReplay = true;
-                    case "--from-sqs" -> cl.fromSqs = value(args, ++i, a);
-                    case "--from-s3" -> cl.fromS3(value(args, ++i, a));
-                    case "--to-stream" -> cl.toStream = value(args, ++i, a);
-                    case "--endpoint" -> cl.endpoint = value(args, ++i, a);
-                    case "--sqs-endpoint" -> cl.sqsEndpoint = value(args, ++i, a);
-                    case "--s3-endpoint" -> cl.s3Endpoint = value(args, ++i, a);
-                    case "--kinesis-endpoint" -> cl.kinesisEndpoint = value(args, ++i, a);
-                    case "--dynamodb-endpoint" -> cl.dynamoDbEndpoint = value(args, ++i, a);
-                    case "--dedup-table" -> cl.dedupTable = value(args, ++i, a);
-                    case "--region" -> cl.regionName = value(args, ++i, a);
-                    default -> throw new IllegalArgumentException("unknown argument: " + a);
-                }
-            }
-            if ((cl.fromSqs == null) == (cl.s3Bucket == null)) {
-                throw new IllegalArgumentException("give exactly one of --from-sqs URL or --from-s3 s3://bucket/prefix");
-            }
-            if (cl.toStream == null) {
-                throw new IllegalArgumentException("--to-stream NAME_OR_ARN is required");
-            }
-            return cl;
-        }
-
-        private void fromS3(String uri) {
-            if (!uri.startsWith("s3://") || uri.length() == "s3://".length()) {
-                throw new IllegalArgumentException("--from-s3 wants s3://bucket/prefix, got " + uri);
-            }
-            String rest = uri.substring("s3://".length());
-            int slash = rest.indexOf('/');
-            s3Bucket = slash < 0 ? rest : rest.substring(0, slash);
-            s3Prefix = slash < 0 ? "" : rest.substring(slash + 1);
-            if (s3Bucket.isEmpty()) {
-                throw new IllegalArgumentException("--from-s3 wants s3://bucket/prefix, got " + uri);
-            }
-        }
-
-        Optional<URI> endpointFor(String specific) {
-            String e = specific != null ? specific : endpoint;
-            return e == null ? Optional.empty() : Optional.of(URI.create(e));
-        }
-
-        Region region() {
-            if (regionName != null) {
-                return Region.of(regionName);
-            }
-            try {
-                return new DefaultAwsRegionProviderChain().getRegion();
-            } catch (SdkException e) {
-                if (endpoint != null || sqsEndpoint != null || s3Endpoint != null || kinesisEndpoint != null
-                        || dynamoDbEndpoint != null) {
-                    return Region.US_EAST_1;
-                }
-                throw e;
-            }
-        }
-
-        private static String value(String[] args, int i, String name) {
-            if (i >= args.length || args[i].startsWith("--")) {
-                throw new IllegalArgumentException(name + " needs a value");
-            }
-            return args[i];
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -745,7 +643,9 @@ public final class ParkedRecordReplayer {
         private boolean deleteAfterReplay;
         private int maxRecords = DEFAULT_MAX_RECORDS;
         private Duration visibilityTimeout = DEFAULT_VISIBILITY_TIMEOUT;
-        private io.shardwise.core.dedup.DedupStore dedupStore;
+        private DedupStore dedupStore;
+        private Journal journal;
+        private Consumer<Item> listener;
 
         private Builder() {
         }
@@ -755,8 +655,26 @@ public final class ParkedRecordReplayer {
          * parked under a payload-derived dedup key: their {@code PARKED} marker is released before the put (the
          * replayer's role needs {@code dynamodb:DeleteItem} on the table). Optional; see the class comment.
          */
-        public Builder dedupStore(io.shardwise.core.dedup.DedupStore dedupStore) {
+        public Builder dedupStore(DedupStore dedupStore) {
             this.dedupStore = dedupStore;
+            return this;
+        }
+
+        /**
+         * Where successful puts are written, so a rerun after a crash does not put them again (see the class
+         * comment). Optional; the journal is the caller's (never closed here).
+         */
+        public Builder journal(Journal journal) {
+            this.journal = journal;
+            return this;
+        }
+
+        /**
+         * Called with each item as soon as it is handled, on the calling thread (progress reports). Optional; an
+         * exception it throws stops the run.
+         */
+        public Builder listener(Consumer<Item> listener) {
+            this.listener = listener;
             return this;
         }
 

@@ -1,8 +1,7 @@
-package io.shardwise.core.sink;
+package io.shardwise.tools.parked;
 
-import io.shardwise.core.StreamRecord;
 import io.shardwise.core.dedup.DedupStore;
-import io.shardwise.core.internal.Hashing;
+import io.shardwise.core.sink.ParkedRecord;
 
 /**
  * What a replay does with a parked record's dedup marker before putting the record back (issue 20, item 2).
@@ -14,7 +13,7 @@ import io.shardwise.core.internal.Hashing;
  * if still {@code PARKED}, see {@link DedupStore#releaseParked}); without the store, a record parked under a
  * payload-derived key is refused and left where it is, with a message saying what to give the replayer.
  *
- * <p>Kept apart from the replayer's reading and putting so it can move with it. Thread-safe if the store is.
+ * <p>Kept apart from the replayer's reading and putting. Thread-safe if the store is.
  */
 final class ReplayMarkers {
 
@@ -40,12 +39,12 @@ final class ReplayMarkers {
             return new Decision(true, null); // parked by a consumer without a dedup store: nothing to release
         }
         if (store == null) {
-            if (isPositionKey(record)) {
+            if (record.parkedUnderPositionKey()) {
                 return new Decision(true, null); // the replay's new position is a new key
             }
             return new Decision(false, "parked under a payload-derived dedup key: put back as is, the consumer "
                     + "would skip it as a duplicate of its PARKED dedup marker. Give the replayer the consumer's "
-                    + "dedup store (builder().dedupStore(store), or --dedup-table NAME) so it releases the marker "
+                    + "dedup store (--dedup-table NAME, or builder().dedupStore(store)) so it releases the marker "
                     + "first; the record is left where it is");
         }
         if (dryRun) {
@@ -62,15 +61,5 @@ final class ReplayMarkers {
         return new Decision(true, released ? "released its PARKED dedup marker"
                 : "its dedup marker is no longer PARKED (the record is in progress, or done since) and was left as "
                 + "is: the consumer's dedup rules decide");
-    }
-
-    /** Whether the record was parked under its default key, {@link StreamRecord#positionKey()}. */
-    private static boolean isPositionKey(ParkedRecord r) {
-        if (r.consumerName() == null || r.subSequenceNumber() < StreamRecord.NO_SUB_SEQUENCE) {
-            return false;
-        }
-        StreamRecord<Void> position = new StreamRecord<>(null, null, r.partitionKey(), r.shardId(), r.sourceArn(),
-                r.sequenceNumber(), r.subSequenceNumber(), null, null);
-        return r.dedupId().equals(Hashing.dedupId(r.consumerName(), position.positionKey()));
     }
 }
