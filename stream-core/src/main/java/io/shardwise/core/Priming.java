@@ -19,7 +19,9 @@ import java.util.Objects;
  *
  * <p>What runs, and what does not:
  * <ul>
- *   <li>decoding, with your decoder, of the records given;</li>
+ *   <li>decoding, with your decoder, of the records given — except, when your processor does not run, the first
+ *       one, which skips your decoder (its payload is null) so that the engine's success path runs too even when
+ *       your decoder rejects the made-up data of the others;</li>
  *   <li>the engine, with your failure mode, concurrency, dedup mode and clock, but a throw-away
  *       {@link InMemoryDedupStore} in place of your dedup store and a sink that accepts and discards in place of
  *       your failure sink: no marker is written to your dedup table and nothing is parked;</li>
@@ -61,8 +63,15 @@ public final class Priming {
                 config.dedupStore().isPresent() ? new InMemoryDedupStore(config.clock()) : null,
                 config.failureSink().isPresent() ? DISCARD : null);
         BatchResult result;
+        RecordDecoder<R, T> primingDecoder = decoder;
+        if (processor == null && !records.isEmpty()) {
+            String first = records.get(0).sequenceNumber();
+            long firstSub = records.get(0).subSequenceNumber();
+            primingDecoder = raw -> raw.sequenceNumber().equals(first) && raw.subSequenceNumber() == firstSub
+                    ? null : decoder.decode(raw);
+        }
         try (BatchProcessor<R, T> engine = BatchProcessor.create(
-                processor != null ? processor : new DoNothing<>(), decoder, throwAway)) {
+                processor != null ? processor : new DoNothing<>(), primingDecoder, throwAway)) {
             result = engine.process(records, new PrimingContext());
         }
         int sdkRequests = SdkWarmup.warm(config);

@@ -140,9 +140,10 @@ public final class DynamoDbStreamHandler<T>
     }
 
     /**
-     * Primes the handler for a fast first invocation: a synthetic one-record {@code INSERT} event (table
-     * {@code shardwise-priming}; its new image is your {@link Builder#primingSample sample} or, without one, an item
-     * holding only made-up key values) is read as the Lambda runtime reads events (with its serializer when it is on
+     * Primes the handler for a fast first invocation: a synthetic {@code INSERT} event (table
+     * {@code shardwise-priming}; one record whose new image is your {@link Builder#primingSample sample} or, without
+     * one, two records of an item holding only made-up key values, the first of which skips your table schema so
+     * that the engine's success path runs whatever the mapping says) is read as the Lambda runtime reads events (with its serializer when it is on
      * the class path), mapped through your table schema, run through the engine with a throw-away in-memory dedup
      * store and a discarding failure sink, and its response written as the runtime writes it; then the SDK code of
      * your dedup store and sink runs against clients that answer in the JVM. Nothing is written to your tables,
@@ -154,7 +155,8 @@ public final class DynamoDbStreamHandler<T>
      * @return the synthetic batch's outcomes
      */
     public BatchResult prime() {
-        DynamodbEvent event = PrimingEvents.insertEvent(tableSchema, primingSample);
+        // Without a sample, a second record: Priming runs the first past your decoder, the second through it.
+        DynamodbEvent event = PrimingEvents.insertEvent(tableSchema, primingSample, primingSample != null ? 1 : 2);
         BatchResult result = Priming.run(primingSample != null ? processor : null, decoder, batchProcessor.config(),
                 LambdaRecords.toStreamRecords(event));
         RuntimeSerialization.writeResponse(result.response());

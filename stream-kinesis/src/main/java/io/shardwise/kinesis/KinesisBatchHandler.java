@@ -136,8 +136,9 @@ public final class KinesisBatchHandler<T>
     }
 
     /**
-     * Primes the handler for a fast first invocation: a synthetic one-record event (shard
-     * {@value Priming#SHARD_ID}, data {@code {}} or your {@link Builder#primingSample(byte[]) sample}) is read as
+     * Primes the handler for a fast first invocation: a synthetic event (shard {@value Priming#SHARD_ID}; one record
+     * of your {@link Builder#primingSample(byte[]) sample}, or without one two records of data {@code {}}, the first
+     * of which skips your decoder so that the engine's success path runs whatever your decoder says) is read as
      * the Lambda runtime reads events (with its serializer when it is on the class path), decoded with your
      * decoder, run through the engine with a throw-away in-memory dedup store and a discarding failure sink, and its
      * response written as the runtime writes it; then the SDK code of your dedup store and sink runs against
@@ -151,7 +152,8 @@ public final class KinesisBatchHandler<T>
      */
     public BatchResult prime() {
         byte[] data = primingSample != null ? primingSample : PrimingEvents.DEFAULT_DATA;
-        KinesisEvent event = PrimingEvents.kinesisEvent(data);
+        // Without a sample, a second record: Priming runs the first past your decoder, the second through it.
+        KinesisEvent event = PrimingEvents.kinesisEvent(data, primingSample != null ? 1 : 2);
         List<StreamRecord<ByteBuffer>> records = KinesisRecords.toStreamRecords(event.getRecords(), deaggregate, null);
         BatchResult result = Priming.run(primingSample != null ? recordProcessor : null, decoder, config(), records);
         RuntimeSerialization.writeResponse(result.response());

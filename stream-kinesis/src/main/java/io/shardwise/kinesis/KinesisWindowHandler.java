@@ -249,7 +249,7 @@ public final class KinesisWindowHandler<T, S>
 
     /**
      * Primes the handler for a fast first invocation, as {@link KinesisBatchHandler#prime()} does: a synthetic
-     * one-record event (shard {@value Priming#SHARD_ID}, data {@code {}} or your
+     * event (shard {@value Priming#SHARD_ID}; without a sample two records of data {@code {}}, with one your
      * {@link Builder#primingSample(byte[]) sample}) is decoded and run through the engine, with a discarding failure
      * sink in place of yours, and the response (with the state) written as the runtime writes it. With a sample, the
      * record is folded into your {@code initialState} of a synthetic window and that state serialized; without one,
@@ -260,7 +260,8 @@ public final class KinesisWindowHandler<T, S>
     public BatchResult prime() {
         byte[] data = primingSample != null ? primingSample : PrimingEvents.DEFAULT_DATA;
         List<StreamRecord<ByteBuffer>> records =
-                KinesisRecords.toStreamRecords(PrimingEvents.records(data), deaggregate, null);
+                KinesisRecords.toStreamRecords(PrimingEvents.records(data, primingSample != null ? 1 : 2),
+                        deaggregate, null);
         BatchResult result;
         Map<String, String> state = new LinkedHashMap<>();
         if (primingSample == null) {

@@ -26,8 +26,8 @@ public final class PrimingEvents {
     /** The table the synthetic record's {@code eventSourceARN} names. */
     public static final String TABLE = "shardwise-priming";
 
-    private static final String SEQUENCE_NUMBER = "111100000000000000000001";
-    private static final String EVENT_ID = "shardwise-priming-0";
+    /** Sequence numbers of the synthetic records, ascending; event ids are {@code shardwise-priming-<i>}. */
+    private static final String SEQUENCE_PREFIX = "11110000000000000000000";
     private static final String STREAM_ARN =
             "arn:aws:dynamodb:us-east-1:000000000000:table/" + TABLE + "/stream/2026-01-01T00:00:00.000";
 
@@ -35,9 +35,10 @@ public final class PrimingEvents {
     }
 
     /**
-     * A one-record event inserting {@code sample} (or, when null, an item holding only made-up key values).
+     * An event of {@code count} records (1 to 9), each inserting {@code sample} (or, when null, an item holding only
+     * made-up key values).
      */
-    public static <T> DynamodbEvent insertEvent(TableSchema<T> schema, T sample) {
+    public static <T> DynamodbEvent insertEvent(TableSchema<T> schema, T sample, int count) {
         Map<String, AttributeValue> image = sample != null ? schema.itemToMap(sample, true) : syntheticKey(schema);
         Map<String, AttributeValue> keys = new LinkedHashMap<>();
         for (String name : schema.tableMetadata().primaryKeys()) {
@@ -45,8 +46,9 @@ public final class PrimingEvents {
                 keys.put(name, image.get(name));
             }
         }
-        DynamodbEvent fromRuntime = RuntimeSerialization.eventFromJson(DynamodbEvent.class, json(keys, image));
-        return fromRuntime != null && fromRuntime.getRecords() != null ? fromRuntime : built(keys, image);
+        DynamodbEvent fromRuntime = RuntimeSerialization.eventFromJson(DynamodbEvent.class,
+                json(keys, image, count));
+        return fromRuntime != null && fromRuntime.getRecords() != null ? fromRuntime : built(keys, image, count);
     }
 
     private static Map<String, AttributeValue> syntheticKey(TableSchema<?> schema) {
@@ -65,36 +67,52 @@ public final class PrimingEvents {
     }
 
     /** As Lambda serializes it (see the DynamoDB Streams event example in the Lambda developer guide). */
-    static String json(Map<String, AttributeValue> keys, Map<String, AttributeValue> image) {
-        return "{\"Records\":[{\"eventID\":\"" + EVENT_ID + "\",\"eventName\":\"INSERT\",\"eventVersion\":\"1.1\","
-                + "\"eventSource\":\"aws:dynamodb\",\"awsRegion\":\"us-east-1\",\"dynamodb\":{"
-                + "\"ApproximateCreationDateTime\":" + System.currentTimeMillis() / 1000
-                + ",\"Keys\":" + AttributeValues.canonicalKey(keys)
-                + ",\"NewImage\":" + AttributeValues.canonicalKey(image)
-                + ",\"SequenceNumber\":\"" + SEQUENCE_NUMBER + "\",\"SizeBytes\":64,"
-                + "\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},\"eventSourceARN\":\"" + STREAM_ARN + "\"}]}";
+    static String json(Map<String, AttributeValue> keys, Map<String, AttributeValue> image, int count) {
+        StringBuilder json = new StringBuilder("{\"Records\":[");
+        for (int i = 0; i < count; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"eventID\":\"shardwise-priming-").append(i)
+                    .append("\",\"eventName\":\"INSERT\",\"eventVersion\":\"1.1\",\"eventSource\":\"aws:dynamodb\",")
+                    .append("\"awsRegion\":\"us-east-1\",\"dynamodb\":{\"ApproximateCreationDateTime\":")
+                    .append(System.currentTimeMillis() / 1000)
+                    .append(",\"Keys\":").append(AttributeValues.canonicalKey(keys))
+                    .append(",\"NewImage\":").append(AttributeValues.canonicalKey(image))
+                    .append(",\"SequenceNumber\":\"").append(SEQUENCE_PREFIX).append(i).append("\",\"SizeBytes\":64,")
+                    .append("\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"},\"eventSourceARN\":\"").append(STREAM_ARN)
+                    .append("\"}");
+        }
+        return json.append("]}").toString();
     }
 
-    private static DynamodbEvent built(Map<String, AttributeValue> keys, Map<String, AttributeValue> image) {
+    private static DynamodbEvent built(Map<String, AttributeValue> keys, Map<String, AttributeValue> image,
+                                       int count) {
+        List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(builtRecord(keys, image, i));
+        }
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(records);
+        return event;
+    }
+
+    private static DynamodbEvent.DynamodbStreamRecord builtRecord(Map<String, AttributeValue> keys,
+                                                                  Map<String, AttributeValue> image, int i) {
         StreamRecord change = new StreamRecord();
         change.setApproximateCreationDateTime(new Date());
         change.setKeys(toEvents(keys));
         change.setNewImage(toEvents(image));
-        change.setSequenceNumber(SEQUENCE_NUMBER);
+        change.setSequenceNumber(SEQUENCE_PREFIX + i);
         change.setSizeBytes(64L);
         change.setStreamViewType(
                 com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType.NEW_AND_OLD_IMAGES);
         DynamodbEvent.DynamodbStreamRecord record = new DynamodbEvent.DynamodbStreamRecord();
-        record.setEventID(EVENT_ID);
+        record.setEventID("shardwise-priming-" + i);
         record.setEventName("INSERT");
         record.setEventVersion("1.1");
         record.setEventSource("aws:dynamodb");
         record.setAwsRegion("us-east-1");
         record.setEventSourceARN(STREAM_ARN);
         record.setDynamodb(change);
-        DynamodbEvent event = new DynamodbEvent();
-        event.setRecords(List.of(record));
-        return event;
+        return record;
     }
 
     private static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> toEvents(
