@@ -1,13 +1,16 @@
 package io.shardwise.core;
 
 import io.shardwise.core.dedup.InMemoryDedupStore;
+import io.shardwise.core.internal.EmfLines;
 import io.shardwise.core.internal.priming.PrimingContext;
 import io.shardwise.core.internal.priming.SdkWarmup;
 import io.shardwise.core.sink.FailureSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,7 +34,7 @@ import java.util.Objects;
  *   <li>the SDK clients' code for your dedup store's and sink's kinds of request, through throw-away clients that
  *       answer in the JVM (see {@code SdkWarmup}): no request leaves the process;</li>
  *   <li>the library's log line for the batch (its {@code AWSRequestId} is {@value PrimingContext#REQUEST_ID}); no
- *       metrics are emitted for it.</li>
+ *       metrics are emitted for it (an EMF line is rendered and dropped).</li>
  * </ul>
  *
  * <p>Never throws for a record's failure (that is an outcome of the returned result). Thread-safe.
@@ -74,6 +77,9 @@ public final class Priming {
                 processor != null ? processor : new DoNothing<>(), primingDecoder, throwAway)) {
             result = engine.process(records, new PrimingContext());
         }
+        // The batch's EMF line is not written (no metrics for a synthetic batch): render one and drop it.
+        EmfLines.render("shardwise", Map.of("consumer", config.consumerName()),
+                List.of(new EmfLines.Metric("RecordsProcessed", 0, EmfLines.Unit.COUNT)), Map.of(), Instant.now());
         int sdkRequests = SdkWarmup.warm(config);
         LOG.info("Primed consumer {}: {} synthetic record(s) ({}), processor {}, {} SDK request(s) answered in the "
                         + "JVM, {} ms", config.consumerName(), records.size(), result.counts(),
