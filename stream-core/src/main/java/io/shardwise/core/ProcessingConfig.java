@@ -99,6 +99,32 @@ public final class ProcessingConfig {
     public boolean metrics() { return metrics; }
     public Clock clock() { return clock; }
 
+    /**
+     * This config with another dedup store and failure sink, without metrics and payload logging: what
+     * {@link Priming} runs its synthetic batch with, so that nothing of it reaches a real table, queue or metric.
+     * Every other setting (failure mode, concurrency, executor, mode, clock…) is kept, so priming runs the same code
+     * paths as a real batch.
+     */
+    ProcessingConfig withStoreAndSinkForPriming(DedupStore store, FailureSink sink) {
+        Builder b = new Builder(consumerName);
+        b.failureMode = failureMode;
+        b.maxConcurrency = maxConcurrency;
+        b.executor = executor;
+        b.deadlineMargin = deadlineMargin;
+        b.maxAttempts = maxAttempts;
+        b.dedupStore = store;
+        b.dedupMode = store == null ? null : dedupMode;
+        b.watermarkGroupSize = watermarkGroupSize;
+        b.shardWatermark = shardWatermark;
+        b.payloadValidation = payloadValidation;
+        b.recordTtl = recordTtl;
+        b.failureSink = sink;
+        b.logPayloads = false;
+        b.metrics = false;
+        b.clock = clock;
+        return b.build();
+    }
+
     /** Builds a {@link ProcessingConfig}. Not thread-safe; {@link #build()} validates everything. */
     public static final class Builder {
         private final String consumerName;

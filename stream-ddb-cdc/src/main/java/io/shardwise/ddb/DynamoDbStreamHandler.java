@@ -6,15 +6,19 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.shardwise.core.BatchProcessor;
 import io.shardwise.core.BatchResult;
+import io.shardwise.core.Priming;
 import io.shardwise.core.ProcessingConfig;
 import io.shardwise.core.RecordDecoder;
 import io.shardwise.core.RecordProcessor;
 import io.shardwise.core.StreamProcessingException;
 import io.shardwise.core.StreamRecord;
 import io.shardwise.core.dedup.DedupMode;
+import io.shardwise.core.internal.priming.CheckpointHook;
+import io.shardwise.core.internal.priming.RuntimeSerialization;
 import io.shardwise.ddb.internal.ChangeMapper;
 import io.shardwise.ddb.internal.EventIdDedupProcessor;
 import io.shardwise.ddb.internal.LambdaRecords;
+import io.shardwise.ddb.internal.PrimingEvents;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 
 import java.util.List;
@@ -80,10 +84,22 @@ public final class DynamoDbStreamHandler<T>
         implements RequestHandler<DynamodbEvent, StreamsEventResponse>, AutoCloseable {
 
     private final BatchProcessor<DynamodbEvent.DynamodbStreamRecord, ChangeRecord<T>> batchProcessor;
+    private final RecordProcessor<ChangeRecord<T>> processor;
+    private final RecordDecoder<DynamodbEvent.DynamodbStreamRecord, ChangeRecord<T>> decoder;
+    private final TableSchema<T> tableSchema;
+    private final T primingSample;
+    /** Held so that CRaC, which references registered resources weakly, keeps it; null when turned off. */
+    @SuppressWarnings({"unused", "FieldCanBeLocal"})
+    private final CheckpointHook checkpointHook;
 
     private DynamoDbStreamHandler(Builder<T> b) {
-        this.batchProcessor = BatchProcessor.create(new EventIdDedupProcessor<>(b.processor), decoder(b.tableSchema),
-                b.config);
+        this.processor = new EventIdDedupProcessor<>(b.processor);
+        this.decoder = decoder(b.tableSchema);
+        this.tableSchema = b.tableSchema;
+        this.primingSample = b.primingSample;
+        this.batchProcessor = BatchProcessor.create(processor, decoder, b.config);
+        this.checkpointHook = b.primeBeforeCheckpoint
+                ? CheckpointHook.register("DynamoDbStreamHandler " + b.config.consumerName(), this::prime) : null;
     }
 
     /** The decoder the engine runs per record; package-private so tests decode exactly as the handler does. */
@@ -123,6 +139,30 @@ public final class DynamoDbStreamHandler<T>
         return batchProcessor.process(records, context);
     }
 
+    /**
+     * Primes the handler for a fast first invocation: a synthetic {@code INSERT} event (table
+     * {@code shardwise-priming}; one record whose new image is your {@link Builder#primingSample sample} or, without
+     * one, two records of an item holding only made-up key values, the first of which skips your table schema so
+     * that the engine's success path runs whatever the mapping says) is read as the Lambda runtime reads events (with its serializer when it is on
+     * the class path), mapped through your table schema, run through the engine with a throw-away in-memory dedup
+     * store and a discarding failure sink, and its response written as the runtime writes it; then the SDK code of
+     * your dedup store and sink runs against clients that answer in the JVM. Nothing is written to your tables,
+     * queues or metrics. Your processor runs only with a sample (see {@link Priming} for the whole contract).
+     *
+     * <p>Runs by itself before a SnapStart/CRaC checkpoint unless {@link Builder#primeBeforeCheckpoint turned off};
+     * safe to call at any time (e.g. from your handler's constructor without SnapStart), any number of times.
+     *
+     * @return the synthetic batch's outcomes
+     */
+    public BatchResult prime() {
+        // Without a sample, a second record: Priming runs the first past your decoder, the second through it.
+        DynamodbEvent event = PrimingEvents.insertEvent(tableSchema, primingSample, primingSample != null ? 1 : 2);
+        BatchResult result = Priming.run(primingSample != null ? processor : null, decoder, batchProcessor.config(),
+                LambdaRecords.toStreamRecords(event));
+        RuntimeSerialization.writeResponse(result.response());
+        return result;
+    }
+
     /** Releases the engine's thread pool, if it created one. Idempotent. */
     @Override
     public void close() {
@@ -134,6 +174,8 @@ public final class DynamoDbStreamHandler<T>
         private final TableSchema<T> tableSchema;
         private RecordProcessor<ChangeRecord<T>> processor;
         private ProcessingConfig config;
+        private T primingSample;
+        private boolean primeBeforeCheckpoint = true;
 
         private Builder(TableSchema<T> tableSchema) {
             this.tableSchema = tableSchema;
@@ -148,6 +190,26 @@ public final class DynamoDbStreamHandler<T>
         /** Failure mode, dedup, failure sink… Required ({@code ProcessingConfig.builder(name).build()}). */
         public Builder<T> config(ProcessingConfig config) {
             this.config = config;
+            return this;
+        }
+
+        /**
+         * An item for {@link #prime()} to insert in its synthetic event and hand to your processor, which then runs
+         * in priming like in a real invocation — with its real effects, so choose a sample whose effect you accept
+         * (the record's {@code eventSourceARN} names table {@code shardwise-priming}). Default none: priming maps a
+         * made-up key and runs a processor that does nothing in place of yours.
+         */
+        public Builder<T> primingSample(T item) {
+            this.primingSample = item;
+            return this;
+        }
+
+        /**
+         * Whether {@link #prime()} runs before a Lambda SnapStart (CRaC) checkpoint. Default true; outside CRaC it
+         * never runs by itself either way.
+         */
+        public Builder<T> primeBeforeCheckpoint(boolean on) {
+            this.primeBeforeCheckpoint = on;
             return this;
         }
 

@@ -6,13 +6,17 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.shardwise.core.BatchProcessor;
 import io.shardwise.core.BatchResult;
+import io.shardwise.core.Priming;
 import io.shardwise.core.ProcessingConfig;
 import io.shardwise.core.RecordDecoder;
 import io.shardwise.core.RecordProcessor;
 import io.shardwise.core.StreamProcessingException;
 import io.shardwise.core.StreamRecord;
+import io.shardwise.core.internal.priming.CheckpointHook;
+import io.shardwise.core.internal.priming.RuntimeSerialization;
 import io.shardwise.kinesis.internal.KinesisRecords;
 import io.shardwise.kinesis.internal.KplAwareDecoder;
+import io.shardwise.kinesis.internal.PrimingEvents;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -63,6 +67,13 @@ import java.util.Objects;
  * records of several shards) makes {@link #handleRequest} throw {@link StreamProcessingException} naming the
  * record and field: Lambda then retries the whole batch, the only safe answer when records cannot be named.
  *
+ * <p>Cold starts: {@link #prime()} runs a synthetic batch through the library (decode, the engine with a
+ * throw-away in-memory dedup store, the response's serialization, the SDK clients' marshalling, nothing written
+ * anywhere) so that the first real invocation finds that code loaded. It runs on its own before a Lambda SnapStart
+ * (CRaC) checkpoint, unless {@link Builder#primeBeforeCheckpoint(boolean) turned off}; without SnapStart, call it
+ * from your handler's constructor if a slower init for a faster first invocation suits you. Your processor runs
+ * in priming only if you give a {@link Builder#primingSample(byte[]) sample}.
+ *
  * <p>Thread-safe: one instance may serve concurrent invocations.
  *
  * @param <T> the payload type your processor receives
@@ -74,11 +85,21 @@ public final class KinesisBatchHandler<T>
 
     private final BatchProcessor<ByteBuffer, T> processor;
     private final boolean deaggregate;
+    private final RecordProcessor<T> recordProcessor;
+    private final RecordDecoder<ByteBuffer, T> decoder;
+    private final byte[] primingSample;
+    /** Held so that CRaC, which references registered resources weakly, keeps it; null when turned off. */
+    @SuppressWarnings({"unused", "FieldCanBeLocal"})
+    private final CheckpointHook checkpointHook;
 
     private KinesisBatchHandler(Builder<T> b) {
         this.deaggregate = b.deaggregate;
-        this.processor = BatchProcessor.create(b.processor, new KplAwareDecoder<>(b.decoder, b.deaggregate),
-                b.config);
+        this.recordProcessor = b.processor;
+        this.decoder = new KplAwareDecoder<>(b.decoder, b.deaggregate);
+        this.primingSample = b.primingSample;
+        this.processor = BatchProcessor.create(b.processor, decoder, b.config);
+        this.checkpointHook = b.primeBeforeCheckpoint
+                ? CheckpointHook.register("KinesisBatchHandler " + b.config.consumerName(), this::prime) : null;
     }
 
     /**
@@ -114,6 +135,31 @@ public final class KinesisBatchHandler<T>
         return processor.process(records, context);
     }
 
+    /**
+     * Primes the handler for a fast first invocation: a synthetic event (shard {@value Priming#SHARD_ID}; one record
+     * of your {@link Builder#primingSample(byte[]) sample}, or without one two records of data {@code {}}, the first
+     * of which skips your decoder so that the engine's success path runs whatever your decoder says) is read as
+     * the Lambda runtime reads events (with its serializer when it is on the class path), decoded with your
+     * decoder, run through the engine with a throw-away in-memory dedup store and a discarding failure sink, and its
+     * response written as the runtime writes it; then the SDK code of your dedup store and sink runs against
+     * clients that answer in the JVM. Nothing is written to your tables, queues or metrics. Your processor runs only
+     * with a sample (see {@link Priming} for the whole contract).
+     *
+     * <p>Runs by itself before a SnapStart/CRaC checkpoint; safe to call at any time, any number of times.
+     *
+     * @return the synthetic batch's outcomes (its record is {@code PROCESSED} unless your decoder or, with a
+     *         sample, your processor failed it)
+     */
+    public BatchResult prime() {
+        byte[] data = primingSample != null ? primingSample : PrimingEvents.DEFAULT_DATA;
+        // Without a sample, a second record: Priming runs the first past your decoder, the second through it.
+        KinesisEvent event = PrimingEvents.kinesisEvent(data, primingSample != null ? 1 : 2);
+        List<StreamRecord<ByteBuffer>> records = KinesisRecords.toStreamRecords(event.getRecords(), deaggregate, null);
+        BatchResult result = Priming.run(primingSample != null ? recordProcessor : null, decoder, config(), records);
+        RuntimeSerialization.writeResponse(result.response());
+        return result;
+    }
+
     /** The processing configuration in use. */
     public ProcessingConfig config() {
         return processor.config();
@@ -135,6 +181,8 @@ public final class KinesisBatchHandler<T>
         private RecordDecoder<ByteBuffer, T> decoder;
         private ProcessingConfig config;
         private boolean deaggregate = true;
+        private byte[] primingSample;
+        private boolean primeBeforeCheckpoint = true;
 
         private Builder(RecordProcessor<T> processor) {
             this.processor = processor;
@@ -159,6 +207,26 @@ public final class KinesisBatchHandler<T>
          */
         public Builder<T> deaggregate(boolean on) {
             this.deaggregate = on;
+            return this;
+        }
+
+        /**
+         * A record's data for {@link #prime()} to decode and hand to your processor, which then runs in priming
+         * like in a real invocation — with its real effects, so choose a sample whose effect you accept (the
+         * record's shard id is {@value Priming#SHARD_ID}, its partition key {@code shardwise-priming}). Default
+         * none: priming decodes {@code {}} and runs a processor that does nothing in place of yours.
+         */
+        public Builder<T> primingSample(byte[] data) {
+            this.primingSample = data == null ? null : data.clone();
+            return this;
+        }
+
+        /**
+         * Whether {@link #prime()} runs before a Lambda SnapStart (CRaC) checkpoint. Default true; outside CRaC it
+         * never runs by itself either way.
+         */
+        public Builder<T> primeBeforeCheckpoint(boolean on) {
+            this.primeBeforeCheckpoint = on;
             return this;
         }
 

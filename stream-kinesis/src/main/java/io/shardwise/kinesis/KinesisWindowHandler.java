@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardwise.core.BatchProcessor;
 import io.shardwise.core.BatchResult;
 import io.shardwise.core.ExceptionClassifier;
+import io.shardwise.core.Priming;
 import io.shardwise.core.ProcessingConfig;
 import io.shardwise.core.RecordContext;
 import io.shardwise.core.RecordDecoder;
@@ -19,11 +20,15 @@ import io.shardwise.core.RecordOutcome;
 import io.shardwise.core.RecordProcessor;
 import io.shardwise.core.StreamProcessingException;
 import io.shardwise.core.StreamRecord;
+import io.shardwise.core.internal.priming.CheckpointHook;
+import io.shardwise.core.internal.priming.RuntimeSerialization;
 import io.shardwise.kinesis.internal.KinesisRecords;
 import io.shardwise.kinesis.internal.KplAwareDecoder;
+import io.shardwise.kinesis.internal.PrimingEvents;
 import io.shardwise.kinesis.internal.WindowStateCodec;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -90,6 +95,10 @@ import java.util.function.Function;
  *       effect; a dedup store would skip redelivered records whose fold was lost with a failed invocation's state)
  *       nor {@code maxConcurrency > 1} (a fold is one sequence). {@link Builder#build()} refuses both.</li>
  * </ul>
+ *
+ * <p>Cold starts: {@link #prime()} (run by itself before a SnapStart/CRaC checkpoint) folds a synthetic record
+ * as {@link KinesisBatchHandler#prime()} does; your aggregator's {@code initialState} and {@code fold} run only with
+ * a {@link Builder#primingSample(byte[]) sample}, {@code onWindowEnd} never.
  *
  * <p>Thread-safe: each invocation's state is its own.
  *
@@ -178,6 +187,10 @@ public final class KinesisWindowHandler<T, S>
     private final ProcessingConfig config;
     private final boolean deaggregate;
     private final WindowStateCodec<S> codec;
+    private final byte[] primingSample;
+    /** Held so that CRaC, which references registered resources weakly, keeps it; null when turned off. */
+    @SuppressWarnings({"unused", "FieldCanBeLocal"})
+    private final CheckpointHook checkpointHook;
 
     private KinesisWindowHandler(Builder<T, S> b, ObjectMapper stateMapper, JavaType stateType) {
         this.aggregator = b.aggregator;
@@ -185,6 +198,9 @@ public final class KinesisWindowHandler<T, S>
         this.config = b.config;
         this.deaggregate = b.deaggregate;
         this.codec = new WindowStateCodec<>(stateMapper, stateType, MAX_STATE_BYTES);
+        this.primingSample = b.primingSample;
+        this.checkpointHook = b.primeBeforeCheckpoint
+                ? CheckpointHook.register("KinesisWindowHandler " + b.config.consumerName(), this::prime) : null;
     }
 
     /** Starts a builder for a state of class {@code stateType}. */
@@ -229,6 +245,37 @@ public final class KinesisWindowHandler<T, S>
         }
         List<TimeWindowEventResponse.BatchItemFailure> failures = failures(result);
         return new TimeWindowEventResponse(fold.stateToReturn(failures), failures);
+    }
+
+    /**
+     * Primes the handler for a fast first invocation, as {@link KinesisBatchHandler#prime()} does: a synthetic
+     * event (shard {@value Priming#SHARD_ID}; without a sample two records of data {@code {}}, with one your
+     * {@link Builder#primingSample(byte[]) sample}) is decoded and run through the engine, with a discarding failure
+     * sink in place of yours, and the response (with the state) written as the runtime writes it. With a sample, the
+     * record is folded into your {@code initialState} of a synthetic window and that state serialized; without one,
+     * none of your aggregator's methods runs. {@code onWindowEnd} never runs. Nothing is written anywhere.
+     *
+     * @return the synthetic batch's outcomes
+     */
+    public BatchResult prime() {
+        byte[] data = primingSample != null ? primingSample : PrimingEvents.DEFAULT_DATA;
+        List<StreamRecord<ByteBuffer>> records =
+                KinesisRecords.toStreamRecords(PrimingEvents.records(data, primingSample != null ? 1 : 2),
+                        deaggregate, null);
+        BatchResult result;
+        Map<String, String> state = new LinkedHashMap<>();
+        if (primingSample == null) {
+            result = Priming.run(null, decoder, config, records);
+        } else {
+            Instant start = Instant.now();
+            Window window = new Window(start, start.plus(Duration.ofMinutes(1)), Priming.SHARD_ID,
+                    records.get(0).sourceArn(), false, false);
+            Fold fold = new Fold(aggregator.initialState(window), window.describe());
+            result = Priming.run(fold, decoder, config, records);
+            state = fold.stateToReturn(failures(result));
+        }
+        RuntimeSerialization.writeResponse(new TimeWindowEventResponse(state, failures(result)));
+        return result;
     }
 
     private BatchResult fold(Fold fold, List<StreamRecord<ByteBuffer>> records, Context context) {
@@ -393,6 +440,8 @@ public final class KinesisWindowHandler<T, S>
         private ProcessingConfig config;
         private ObjectMapper stateMapper;
         private boolean deaggregate = true;
+        private byte[] primingSample;
+        private boolean primeBeforeCheckpoint = true;
 
         private Builder(Aggregator<T, S> aggregator, Function<ObjectMapper, JavaType> stateType) {
             this.aggregator = Objects.requireNonNull(aggregator, "aggregator");
@@ -426,6 +475,22 @@ public final class KinesisWindowHandler<T, S>
         /** Whether to unpack KPL aggregates; default true. See {@link KinesisBatchHandler.Builder#deaggregate}. */
         public Builder<T, S> deaggregate(boolean on) {
             this.deaggregate = on;
+            return this;
+        }
+
+        /**
+         * A record's data for {@link #prime()} to decode and fold into your {@code initialState} of a synthetic
+         * window ({@code fold} should have no effects of its own; {@code onWindowEnd} never runs in priming).
+         * Default none: priming decodes {@code {}} and none of your aggregator's methods runs.
+         */
+        public Builder<T, S> primingSample(byte[] data) {
+            this.primingSample = data == null ? null : data.clone();
+            return this;
+        }
+
+        /** Whether {@link #prime()} runs before a Lambda SnapStart (CRaC) checkpoint. Default true. */
+        public Builder<T, S> primeBeforeCheckpoint(boolean on) {
+            this.primeBeforeCheckpoint = on;
             return this;
         }
 

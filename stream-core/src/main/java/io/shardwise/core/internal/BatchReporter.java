@@ -9,15 +9,13 @@ import io.shardwise.core.StreamRecord;
 import io.shardwise.core.sink.ParkedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
-import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
-import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
-import software.amazon.cloudwatchlogs.emf.model.Unit;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -90,32 +88,30 @@ final class BatchReporter {
 
     private void emitMetrics(Map<Outcome, Long> counts, Duration duration, long iteratorAgeMs, int dedupCalls) {
         try {
-            MetricsLogger metrics = new MetricsLogger(new LambdaEnvironment());
-            metrics.setNamespace(NAMESPACE);
-            metrics.setDimensions(DimensionSet.of("consumer", config.consumerName()));
-            // Properties, not dimensions: they tie the EMF line to its invocation's logs without adding metrics.
-            putPropertyIfSet(metrics, LambdaMdc.REQUEST_ID, LambdaMdc.requestId());
-            putPropertyIfSet(metrics, LambdaMdc.TRACE_ID, LambdaMdc.traceId());
-            metrics.putMetric("RecordsProcessed", counts.get(Outcome.PROCESSED), Unit.COUNT);
-            metrics.putMetric("RecordsSkippedDuplicate", counts.get(Outcome.SKIPPED_DUPLICATE), Unit.COUNT);
-            metrics.putMetric("RecordsFailed", counts.get(Outcome.FAILED), Unit.COUNT);
-            metrics.putMetric("RecordsParked", counts.get(Outcome.PARKED), Unit.COUNT);
-            metrics.putMetric("RecordsNotAttempted", counts.get(Outcome.NOT_ATTEMPTED), Unit.COUNT);
-            metrics.putMetric("BatchDuration", duration.toMillis(), Unit.MILLISECONDS);
+            List<EmfLines.Metric> metrics = new ArrayList<>(8);
+            metrics.add(new EmfLines.Metric("RecordsProcessed", counts.get(Outcome.PROCESSED), EmfLines.Unit.COUNT));
+            metrics.add(new EmfLines.Metric("RecordsSkippedDuplicate", counts.get(Outcome.SKIPPED_DUPLICATE),
+                    EmfLines.Unit.COUNT));
+            metrics.add(new EmfLines.Metric("RecordsFailed", counts.get(Outcome.FAILED), EmfLines.Unit.COUNT));
+            metrics.add(new EmfLines.Metric("RecordsParked", counts.get(Outcome.PARKED), EmfLines.Unit.COUNT));
+            metrics.add(new EmfLines.Metric("RecordsNotAttempted", counts.get(Outcome.NOT_ATTEMPTED),
+                    EmfLines.Unit.COUNT));
+            metrics.add(new EmfLines.Metric("BatchDuration", duration.toMillis(), EmfLines.Unit.MILLISECONDS));
             if (iteratorAgeMs >= 0) {
-                metrics.putMetric("IteratorAge", iteratorAgeMs, Unit.MILLISECONDS);
+                metrics.add(new EmfLines.Metric("IteratorAge", iteratorAgeMs, EmfLines.Unit.MILLISECONDS));
             }
-            metrics.putMetric("DedupRequests", dedupCalls, Unit.COUNT);
-            metrics.flush();
+            metrics.add(new EmfLines.Metric("DedupRequests", dedupCalls, EmfLines.Unit.COUNT));
+            // Properties, not dimensions: they tie the EMF line to its invocation's logs without adding metrics.
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put(LambdaMdc.REQUEST_ID, LambdaMdc.requestId());
+            properties.put(LambdaMdc.TRACE_ID, LambdaMdc.traceId());
+            String line = EmfLines.render(NAMESPACE, Map.of("consumer", config.consumerName()), metrics, properties,
+                    config.clock().instant());
+            // Standard output is where Lambda reads EMF from; one println is one log event.
+            System.out.println(line);
         } catch (RuntimeException e) {
             // Metrics must never fail a batch.
             BATCH_LOG.warn("Could not emit EMF metrics: {}", e.toString());
-        }
-    }
-
-    private static void putPropertyIfSet(MetricsLogger metrics, String name, String value) {
-        if (value != null) {
-            metrics.putProperty(name, value);
         }
     }
 
