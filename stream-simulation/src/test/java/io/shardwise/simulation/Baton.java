@@ -27,7 +27,8 @@ final class Baton {
         }
     }
 
-    enum State { RUNNABLE, RUNNING, SLEEPING, DONE }
+    /** JOINING: handed its work to child threads (key-parallel lanes) and waits for them, off the baton. */
+    enum State { RUNNABLE, RUNNING, SLEEPING, JOINING, DONE }
 
     /** One simulated thread. */
     final class SimThread {
@@ -38,23 +39,32 @@ final class Baton {
         volatile long wakeAt;
         volatile boolean killed;
         volatile Throwable failure;
+        /** The thread that started this one as a lane (null for an invocation). */
+        final SimThread parent;
+        final List<SimThread> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** Set between detach and the first scheduling point after the children are done. */
+        volatile boolean detached;
 
-        private SimThread(String name, Runnable body) {
+        private SimThread(String name, Runnable body, SimThread parent) {
             this.name = name;
+            this.parent = parent;
             this.thread = new Thread(() -> {
                 go.acquireUninterruptibly();
                 try {
-                    if (!killed) {
-                        body.run();
-                    }
+                    // Even when killed before its first turn: the body's first scheduling point throws Killed, and
+                    // a lane's task must still end its future (its invocation waits for it).
+                    body.run();
                 } catch (Killed k) {
                     // a crash: nothing more happens on this thread
                 } catch (Throwable t) {
                     failure = t;
                 } finally {
+                    boolean offBaton = detached;
                     state = State.DONE;
                     byThread.remove(Thread.currentThread());
-                    back.release();
+                    if (!offBaton) {
+                        back.release(); // a detached thread ends off the baton: the driver sees DONE itself
+                    }
                 }
             }, "sim-" + name);
             thread.setDaemon(true);
@@ -73,7 +83,7 @@ final class Baton {
     private final VirtualClock clock;
     private final Semaphore back = new Semaphore(0);
     private final Map<Thread, SimThread> byThread = new ConcurrentHashMap<>();
-    private final List<SimThread> threads = new ArrayList<>();
+    private final List<SimThread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Baton(VirtualClock clock) {
         this.clock = clock;
@@ -85,7 +95,11 @@ final class Baton {
 
     /** A new simulated thread, runnable; it starts at its first turn. */
     SimThread spawn(String name, Runnable body) {
-        SimThread t = new SimThread(name, body);
+        return spawn(name, body, null);
+    }
+
+    private SimThread spawn(String name, Runnable body, SimThread parent) {
+        SimThread t = new SimThread(name, body, parent);
         threads.add(t);
         byThread.put(t.thread, t);
         t.thread.start();
@@ -132,10 +146,64 @@ final class Baton {
     }
 
     private void handBack(SimThread me) {
-        back.release();
+        if (me.detached) {
+            // Back from joining its lanes: it was off the baton, the driver waits for it to arrive here.
+            me.detached = false;
+        } else {
+            back.release();
+        }
         me.go.acquireUninterruptibly();
         if (me.killed) {
             throw new Killed(me.name);
+        }
+    }
+
+    /**
+     * An executor for the engine's key-parallel lanes: each task runs on a new simulated thread, a child of the
+     * caller, scheduled by the baton like any other. The caller leaves the baton at its first task (it only
+     * submits the rest and waits for them, touching nothing shared) and takes its turn again at its first
+     * scheduling point after all its children ended. {@link #settle()} makes both moments points of the schedule.
+     */
+    java.util.concurrent.Executor laneExecutor() {
+        return task -> {
+            SimThread me = current();
+            if (me == null) {
+                task.run();
+                return;
+            }
+            SimThread child = spawn(me.name + "/lane" + (me.children.size() + 1), task, me);
+            me.children.add(child);
+            if (me.state != State.JOINING) {
+                me.detached = true;
+                me.state = State.JOINING;
+                back.release();
+            }
+        };
+    }
+
+    /**
+     * Driver, before each decision: waits (in real time) until every joining thread is either parked waiting for
+     * its children (so all of them are spawned) or, once its children are done, back at a scheduling point or
+     * ended. So what the driver chooses from never depends on real thread timing.
+     */
+    void settle() {
+        long until = System.nanoTime() + 60_000_000_000L;
+        for (SimThread t : threads) {
+            while (t.state == State.JOINING) {
+                boolean childrenDone = t.children.stream().allMatch(SimThread::done);
+                if (!childrenDone) {
+                    Thread.State real = t.thread.getState();
+                    if (real == Thread.State.WAITING || real == Thread.State.TIMED_WAITING) {
+                        break; // parked in its join: every lane is spawned, it waits for them
+                    }
+                }
+                // children done: wait until it is back at a scheduling point (RUNNABLE, SLEEPING) or ended
+                if (System.nanoTime() > until) {
+                    throw new IllegalStateException("simulated thread " + t.name + " neither joined its lanes nor "
+                            + "came back from them: " + stack(t.thread));
+                }
+                Thread.onSpinWait();
+            }
         }
     }
 
@@ -190,7 +258,7 @@ final class Baton {
         for (SimThread t : threads) {
             if (!t.done()) {
                 t.kill();
-                if (t.state != State.RUNNING) {
+                if (t.state != State.RUNNING && t.state != State.JOINING) {
                     run(t);
                 }
             }

@@ -132,7 +132,7 @@ final class Simulation implements SimProcessor.World {
                     .metrics(false)
                     .clock(clock);
             if (scenario.maxConcurrency() > 1) {
-                config.executor(Runnable::run);
+                config.executor(baton.laneExecutor());
             }
             if (scenario.store() != null) {
                 DynamoDbDedupStore.Builder store = DynamoDbDedupStore.builder(client, DEDUP_TABLE)
@@ -258,6 +258,7 @@ final class Simulation implements SimProcessor.World {
     private void loop() {
         int turns = 0;
         while (true) {
+            baton.settle(); // first: a thread joining its lanes may end or come back, which poll() must see
             poll();
             if (!quiet && (allDrained() || clock.now() - start > CHAOS_BUDGET)) {
                 goQuiet();
@@ -305,6 +306,17 @@ final class Simulation implements SimProcessor.World {
             if (!l.drained()) {
                 b.append(" lane").append(l.index).append(" at ").append(l.checkpoint).append('/')
                         .append(l.outers.size()).append(" attempts ").append(l.attempts);
+            }
+        }
+        b.append("; threads not done:");
+        for (Invocation i : invocations) {
+            if (!i.thread.done()) {
+                b.append(' ').append(i.thread.name).append('=').append(i.thread.state).append('/')
+                        .append(i.thread.thread.getState()).append(" detached=").append(i.thread.detached);
+                for (Baton.SimThread c : i.thread.children) {
+                    b.append(" [").append(c.name).append('=').append(c.state).append('/').append(c.thread.getState())
+                            .append(']');
+                }
             }
         }
         ledger.violation("STUCK", b.toString());
@@ -663,7 +675,8 @@ final class Simulation implements SimProcessor.World {
         return inv;
     }
 
-    private Invocation invocationOf(Baton.SimThread t) {
+    private Invocation invocationOf(Baton.SimThread thread) {
+        Baton.SimThread t = thread.parent != null ? thread.parent : thread; // a key-parallel lane: its invocation's
         for (Invocation i : invocations) {
             if (i.thread == t) {
                 return i;
@@ -741,7 +754,8 @@ final class Simulation implements SimProcessor.World {
     public void crash(Invocation inv) {
         ledger.disruption(inv.number, "crashed");
         inv.crashed = true;
-        baton.current().kill();
+        inv.thread.kill(); // the runtime died: the invocation and every lane of it
+        inv.thread.children.forEach(Baton.SimThread::kill);
         throw new Baton.Killed(inv.name());
     }
 
