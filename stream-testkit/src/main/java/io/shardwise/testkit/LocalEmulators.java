@@ -1,11 +1,12 @@
 package io.shardwise.testkit;
 
+import io.shardwise.testkit.internal.ElasticMqServer;
 import io.shardwise.testkit.internal.EmbeddedDynamoDbServer;
 import io.shardwise.testkit.internal.KinesisMockProcess;
 import io.shardwise.testkit.internal.SharedInstance;
 
 /**
- * Entry point to the local emulators: one DynamoDB engine and one kinesis-mock per JVM, each started lazily on
+ * Entry point to the local emulators: one DynamoDB engine, one kinesis-mock and one SQS per JVM, each started lazily on
  * first use, listening on {@code 127.0.0.1} only on a free port, and stopped by a JVM shutdown hook.
  *
  * <pre>{@code
@@ -13,6 +14,7 @@ import io.shardwise.testkit.internal.SharedInstance;
  * ddb.client().createTable(...);
  * KinesisMock kinesis = LocalEmulators.kinesis();  // kinesis-mock under the machine's node (18+)
  * kinesis.client().createStream(...);
+ * String queueUrl = LocalEmulators.sqs().createQueue("parking"); // ElasticMQ in this JVM (optional dependency)
  * }</pre>
  *
  * <p>From JUnit, call these in {@code @BeforeAll} (or wherever needed) and do not close the handles: every test
@@ -32,6 +34,9 @@ public final class LocalEmulators {
 
     private static final SharedInstance<EmbeddedDynamoDbServer> DYNAMODB =
             new SharedInstance<>("dynamodb", EmbeddedDynamoDbServer::start, EmbeddedDynamoDbServer::isRunning);
+    // A lambda, not ElasticMqServer::start: nothing of ElasticMQ (an optional dependency) loads before sqs() is called.
+    private static final SharedInstance<EmbeddedSqs> SQS =
+            new SharedInstance<>("sqs", () -> ElasticMqServer.start(), EmbeddedSqs::isRunning);
     private static final SharedInstance<KinesisMockProcess> KINESIS =
             new SharedInstance<>("kinesis-mock", KinesisMockProcess::start, KinesisMockProcess::isRunning);
 
@@ -59,10 +64,22 @@ public final class LocalEmulators {
         return KINESIS.get();
     }
 
-    /** Stops both emulators if they are running (the shutdown hook does the same at JVM exit). Idempotent. */
+    /**
+     * The JVM's SQS (ElasticMQ in this JVM, {@link EmbeddedSqs}), started on first call (about a second). Returns the
+     * same instance until it is closed. Needs {@code software.amazon.awssdk:sqs} and
+     * {@code org.elasticmq:elasticmq-rest-sqs_2.13} in your test dependencies.
+     *
+     * @throws EmulatorException if one of them is missing (the message names it) or ElasticMQ does not start
+     */
+    public static EmbeddedSqs sqs() {
+        return SQS.get();
+    }
+
+    /** Stops the emulators that are running (the shutdown hook does the same at JVM exit). Idempotent. */
     public static void stopAll() {
         try {
             KINESIS.stop();
+            SQS.stop();
         } finally {
             DYNAMODB.stop();
         }

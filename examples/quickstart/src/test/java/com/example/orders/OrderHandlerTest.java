@@ -1,6 +1,7 @@
 package com.example.orders;
 
-import io.shardwise.core.sink.ParkedRecord;
+import io.shardwise.core.sink.SqsFailureSink;
+import io.shardwise.testkit.EmbeddedSqs;
 import io.shardwise.testkit.esm.EventSourceMapping;
 import io.shardwise.testkit.esm.EventSourceMappingRunner;
 import io.shardwise.testkit.junit.LocalStreams;
@@ -11,11 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,12 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OrderHandlerTest {
 
     @Test
-    void totalsEachOrderOnceAndParksAMalformedRecord(LocalStreams streams, DynamoDbClient dynamoDb) {
+    void totalsEachOrderOnceAndParksAMalformedRecord(LocalStreams streams, DynamoDbClient dynamoDb, EmbeddedSqs sqs) {
         TestStream stream = streams.createStream(1);
         TestTable totals = streams.createTable("customerId");
         TestTable dedup = streams.createTable("id");
-        List<ParkedRecord> parked = new CopyOnWriteArrayList<>();
-        OrderHandler handler = new OrderHandler(dynamoDb, parked::add, totals.name(), dedup.name());
+        String parkingQueue = sqs.createQueue(LocalStreams.uniqueName("parking"));
+        OrderHandler handler = new OrderHandler(dynamoDb,
+                SqsFailureSink.builder().client(sqs.client()).queueUrl(parkingQueue).build(),
+                totals.name(), dedup.name());
         EventSourceMappingRunner runner = streams.runKinesis(stream,
                 EventSourceMapping.builder().reportBatchItemFailures(true).build(), handler);
 
@@ -41,6 +44,8 @@ class OrderHandlerTest {
                 .key(Map.of("customerId", AttributeValue.fromS("c-1")))).item();
         assertThat(total.get("total").n()).isEqualTo("12.5");
         assertThat(total.get("orders").n()).isEqualTo("2");
-        assertThat(parked).singleElement().satisfies(p -> assertThat(p.errorMessage()).contains("Malformed JSON"));
+        List<Message> parked = sqs.client().receiveMessage(r -> r.queueUrl(parkingQueue)
+                .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+        assertThat(parked).singleElement().satisfies(m -> assertThat(m.body()).contains("Malformed JSON"));
     }
 }

@@ -1,6 +1,7 @@
 package io.shardwise.examples.demo;
 
 import io.shardwise.testkit.EmbeddedDynamoDb;
+import io.shardwise.testkit.EmbeddedSqs;
 import io.shardwise.testkit.KinesisMock;
 import io.shardwise.testkit.LocalEmulators;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -84,12 +85,12 @@ public final class Demo {
         long started = System.nanoTime();
         out.println("shardwise demo: two consumers on embedded emulators (DynamoDB engine, kinesis-mock, ElasticMQ)");
         boolean ok = false;
-        LocalSqs sqs = null;
+        EmbeddedSqs sqs = null;
         try {
             long t = System.nanoTime();
             EmbeddedDynamoDb dynamoDb = LocalEmulators.dynamoDb();
             KinesisMock kinesis = LocalEmulators.kinesis();
-            sqs = LocalSqs.start();
+            sqs = LocalEmulators.sqs();
             out.printf("  emulators up in %.1f s: DynamoDB engine %s, kinesis-mock %s, ElasticMQ %s%n",
                     OrderTotalsRun.seconds(System.nanoTime() - t), dynamoDb.endpoint(), kinesis.endpoint(),
                     sqs.endpoint());

@@ -13,6 +13,7 @@ import io.shardwise.core.sink.SqsFailureSink;
 import io.shardwise.examples.ordertotals.OrderTotalsHandler;
 import io.shardwise.examples.ordertotals.OrderTotalsProcessor;
 import io.shardwise.testkit.EmbeddedDynamoDb;
+import io.shardwise.testkit.EmbeddedSqs;
 import io.shardwise.testkit.KinesisMock;
 import io.shardwise.testkit.esm.EventSourceMapping;
 import io.shardwise.testkit.esm.EventSourceMappingRunner;
@@ -98,12 +99,12 @@ final class OrderTotalsRun {
 
     private final EmbeddedDynamoDb dynamoDb;
     private final KinesisMock kinesisMock;
-    private final LocalSqs sqs;
+    private final EmbeddedSqs sqs;
     private final String dedupTable;
     private final OrderWorkload workload;
     private final PrintStream out;
 
-    OrderTotalsRun(EmbeddedDynamoDb dynamoDb, KinesisMock kinesisMock, LocalSqs sqs, String dedupTable,
+    OrderTotalsRun(EmbeddedDynamoDb dynamoDb, KinesisMock kinesisMock, EmbeddedSqs sqs, String dedupTable,
                    OrderWorkload workload, PrintStream out) {
         this.dynamoDb = dynamoDb;
         this.kinesisMock = kinesisMock;

@@ -12,6 +12,7 @@ import io.shardwise.examples.outbox.Order;
 import io.shardwise.examples.outbox.OrderOutboxHandler;
 import io.shardwise.examples.outbox.OrderOutboxProcessor;
 import io.shardwise.testkit.EmbeddedDynamoDb;
+import io.shardwise.testkit.EmbeddedSqs;
 import io.shardwise.testkit.KinesisMock;
 import io.shardwise.testkit.esm.CheckpointStore;
 import io.shardwise.testkit.esm.EventSourceMapping;
@@ -71,12 +72,12 @@ final class OutboxRun {
 
     private final EmbeddedDynamoDb dynamoDb;
     private final KinesisMock kinesisMock;
-    private final LocalSqs sqs;
+    private final EmbeddedSqs sqs;
     private final String dedupTable;
     private final long seed;
     private final PrintStream out;
 
-    OutboxRun(EmbeddedDynamoDb dynamoDb, KinesisMock kinesisMock, LocalSqs sqs, String dedupTable, long seed,
+    OutboxRun(EmbeddedDynamoDb dynamoDb, KinesisMock kinesisMock, EmbeddedSqs sqs, String dedupTable, long seed,
               PrintStream out) {
         this.dynamoDb = dynamoDb;
         this.kinesisMock = kinesisMock;

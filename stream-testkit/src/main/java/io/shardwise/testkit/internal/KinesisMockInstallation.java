@@ -127,7 +127,11 @@ final class KinesisMockInstallation {
                             Files.copy(in, staging.resolve(file));
                         }
                     }
-                    LOG.info("Installing kinesis-mock ({} {}) into {} with `npm ci`", PACKAGE, VERSION, target);
+                    // INFO, not DEBUG: on first use this is the one slow step (tens of seconds, from the npm registry)
+                    // and a demo or test should say why it waits.
+                    LOG.info("First use: installing kinesis-mock ({} {}) into {} with `npm ci` (once; needs the npm "
+                            + "registry, usually under a minute)", PACKAGE, VERSION, target);
+                    long started = System.nanoTime();
                     List<String> command =
                             List.of(node.npm(), "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error");
                     Commands.Result result;
@@ -145,6 +149,7 @@ final class KinesisMockInstallation {
                                         + result.exitCode() + "); does this machine reach the npm registry? Output:\n"
                                         + result.output());
                     }
+                    LOG.info("kinesis-mock installed in {} s", (System.nanoTime() - started) / 1_000_000_000);
                     deleteRecursively(target); // a broken leftover
                     try {
                         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);

@@ -1,5 +1,6 @@
 package io.shardwise.testkit.junit;
 
+import io.shardwise.testkit.EmbeddedSqs;
 import io.shardwise.testkit.LocalAwsClients;
 import io.shardwise.testkit.LocalEmulators;
 import java.net.URI;
@@ -23,7 +24,9 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 /**
  * A JUnit 5 extension for testing stream consumers locally: injects {@link KinesisClient},
  * {@link DynamoDbClient}, {@link DynamoDbStreamsClient} and a {@link LocalStreams} into test and lifecycle
- * methods (and constructors).
+ * methods (and constructors), and, for parking queues, an {@link EmbeddedSqs} or its {@code SqsClient}: always
+ * {@link LocalEmulators#sqs()}, whatever the back-end (add {@code software.amazon.awssdk:sqs} and
+ * {@code org.elasticmq:elasticmq-rest-sqs_2.13} to your test dependencies to use them).
  *
  * <pre>{@code
  * @ExtendWith(LocalStreamsExtension.class)
@@ -57,6 +60,8 @@ public final class LocalStreamsExtension implements ParameterResolver, Execution
             ExtensionContext.Namespace.create(LocalStreamsExtension.class);
     private static final Set<Class<?>> SUPPORTED =
             Set.of(KinesisClient.class, DynamoDbClient.class, DynamoDbStreamsClient.class, LocalStreams.class);
+
+    private static final String SQS_CLIENT = "software.amazon.awssdk.services.sqs.SqsClient";
 
     private final Backend backend;
 
@@ -157,7 +162,9 @@ public final class LocalStreamsExtension implements ParameterResolver, Execution
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return SUPPORTED.contains(parameter.getParameter().getType());
+        Class<?> type = parameter.getParameter().getType();
+        // SqsClient by name: the SQS SDK is an optional dependency, so this class must load without it.
+        return SUPPORTED.contains(type) || type == EmbeddedSqs.class || type.getName().equals(SQS_CLIENT);
     }
 
     @Override
@@ -170,6 +177,10 @@ public final class LocalStreamsExtension implements ParameterResolver, Execution
                 return dynamoDb();
             } else if (type == DynamoDbStreamsClient.class) {
                 return dynamoDbStreams();
+            } else if (type == EmbeddedSqs.class) {
+                return LocalEmulators.sqs();
+            } else if (type.getName().equals(SQS_CLIENT)) {
+                return LocalEmulators.sqs().client();
             }
             // One LocalStreams per extension context (test method, or class for @BeforeAll), closed with it.
             return context
