@@ -3,6 +3,7 @@ package io.shardwise.core;
 import io.shardwise.core.dedup.DedupMode;
 import io.shardwise.core.dedup.DedupStore;
 import io.shardwise.core.sink.FailureSink;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class ProcessingConfig {
     private final boolean logPayloads;
     private final boolean metrics;
     private final Clock clock;
+    private final DynamoDbClient guardedClient;
 
     private ProcessingConfig(Builder b) {
         this.consumerName = b.consumerName;
@@ -69,6 +71,7 @@ public final class ProcessingConfig {
         this.logPayloads = b.logPayloads;
         this.metrics = b.metrics;
         this.clock = b.clock;
+        this.guardedClient = b.guardedClient;
     }
 
     /**
@@ -98,6 +101,8 @@ public final class ProcessingConfig {
     public boolean logPayloads() { return logPayloads; }
     public boolean metrics() { return metrics; }
     public Clock clock() { return clock; }
+    /** The client {@link DedupMode#GUARDED} sends the records' guarded writes with. */
+    public Optional<DynamoDbClient> guardedClient() { return Optional.ofNullable(guardedClient); }
 
     /**
      * This config with another dedup store and failure sink, without metrics and payload logging: what
@@ -143,6 +148,7 @@ public final class ProcessingConfig {
         private boolean logPayloads;
         private boolean metrics = true;
         private Clock clock = Clock.systemUTC();
+        private DynamoDbClient guardedClient;
 
         private Builder(String consumerName) {
             this.consumerName = consumerName;
@@ -215,6 +221,12 @@ public final class ProcessingConfig {
         public Builder clock(Clock clock) { this.clock = clock; return this; }
 
         /**
+         * In {@link DedupMode#GUARDED}: the client the records' guarded writes are sent with (its region,
+         * credentials and retry policy apply; the caller owns it). Required in that mode, refused in others.
+         */
+        public Builder guardedClient(DynamoDbClient client) { this.guardedClient = client; return this; }
+
+        /**
          * @throws IllegalArgumentException naming the setting to change
          */
         public ProcessingConfig build() {
@@ -251,6 +263,10 @@ public final class ProcessingConfig {
             require(!shardWatermark || (maxConcurrency == 1 && failureMode == FailureMode.STOP_AT_FIRST_FAILURE),
                     "shardWatermark(true) needs sequential STOP_AT_FIRST_FAILURE processing (maxConcurrency 1): a "
                             + "shard-wide watermark is only right when the shard's records complete in order");
+            require(dedupMode != DedupMode.GUARDED || guardedClient != null, "dedupMode(DedupMode.GUARDED) sends "
+                    + "each record's write itself: set guardedClient(dynamoDbClient)");
+            require(guardedClient == null || (dedupStore != null && dedupMode == DedupMode.GUARDED),
+                    "guardedClient(...) applies to dedupMode(DedupMode.GUARDED) only");
             return new ProcessingConfig(this);
         }
 

@@ -2,6 +2,7 @@ package io.shardwise.core;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import io.shardwise.core.dedup.DedupMode;
+import io.shardwise.core.dedup.GuardedWrites;
 import io.shardwise.core.dedup.TransactionalWrites;
 
 import java.util.function.Supplier;
@@ -16,6 +17,7 @@ public final class RecordContext {
     private Supplier<String> dedupKeySource;
     private final Context lambdaContext;
     private final TransactionalWrites writes;
+    private final GuardedWrites guarded;
 
     /**
      * For the engine and for tests of processors.
@@ -26,10 +28,21 @@ public final class RecordContext {
      * @param writes        the transactional write handle, or null outside transactional dedup mode
      */
     public RecordContext(int attempt, String dedupKey, Context lambdaContext, TransactionalWrites writes) {
+        this(attempt, dedupKey, lambdaContext, writes, null);
+    }
+
+    /**
+     * For the engine and for tests of processors.
+     *
+     * @param guarded the handle for the record's one guarded write, or null outside {@link DedupMode#GUARDED}
+     */
+    public RecordContext(int attempt, String dedupKey, Context lambdaContext, TransactionalWrites writes,
+                         GuardedWrites guarded) {
         this.attempt = attempt;
         this.dedupKey = dedupKey;
         this.lambdaContext = lambdaContext;
         this.writes = writes;
+        this.guarded = guarded;
     }
 
     /**
@@ -81,5 +94,20 @@ public final class RecordContext {
                     + "or write to DynamoDB directly.");
         }
         return writes;
+    }
+
+    /**
+     * The handle for staging this record's one DynamoDB item write, sent by the engine right after
+     * {@code process} returns and guarded by the record's position on the item (see {@link GuardedWrites}).
+     *
+     * @throws IllegalStateException unless the handler runs in {@link DedupMode#GUARDED} mode
+     */
+    public GuardedWrites guarded() {
+        if (guarded == null) {
+            throw new IllegalStateException("No guarded write: it exists only in GUARDED dedup mode. Configure the "
+                    + "handler with dedupMode(DedupMode.GUARDED) and guardedClient(dynamoDb), or write to DynamoDB "
+                    + "directly.");
+        }
+        return guarded;
     }
 }

@@ -29,5 +29,20 @@ public enum DedupMode {
      * record. Processors must not have other side effects, and should use update expressions rather than
      * read-modify-write (staged writes of earlier records are not visible until committed).
      */
-    TRANSACTIONAL
+    TRANSACTIONAL,
+    /**
+     * Exactly-once effects at the cost of the effect itself, for processors whose effect is <b>one</b> DynamoDB
+     * item write per record: the processor stages it through {@link GuardedWrites}
+     * ({@code context.guarded().update(...)}); the engine sends it as a plain conditional {@code UpdateItem} or
+     * {@code PutItem} that records the record's stream position on the item and applies only if the item does not
+     * have that position (or a later one of the same shard and partition key) yet. No marker item, no
+     * transaction: one write unit per record for items under 1 KB (the guard adds about 80 bytes), plus one
+     * strongly consistent read unit per record for the batched prefetch of failure counts and parked markers
+     * (one {@code BatchGetItem} per 100 records). Failures write a failure count, only when they happen.
+     * Needs {@code ProcessingConfig.guardedClient(...)}. Refuses payload-derived dedup keys (a producer
+     * duplicate carries a new position, which the item's guard cannot tell from a new event) and DynamoDB
+     * Streams events through Lambda (they do not say which shard they hold); a second write in one record is
+     * refused (parked). See docs/dedup.md.
+     */
+    GUARDED
 }

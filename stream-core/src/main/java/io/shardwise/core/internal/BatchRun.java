@@ -79,6 +79,15 @@ final class BatchRun<R, T> {
         this.mode = store == null ? null : config.dedupMode();
     }
 
+    /**
+     * How long one call outside the dedup store (GUARDED mode's writes) may take: the time left minus half the
+     * margin, as for store calls; null without a Lambda context (unbounded).
+     */
+    java.util.function.Supplier<Duration> callTimeLeft() {
+        return context == null ? null
+                : () -> Duration.ofMillis(context.getRemainingTimeInMillis() - marginMillis / 2);
+    }
+
     boolean outOfTime() {
         return context != null && context.getRemainingTimeInMillis() <= marginMillis;
     }

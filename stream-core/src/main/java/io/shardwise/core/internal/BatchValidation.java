@@ -45,10 +45,10 @@ final class BatchValidation {
                 throw new StreamProcessingException("Record " + i + " of the batch is null: the adapter "
                         + "built an invalid batch; failing the whole batch so that nothing is skipped");
             }
-            if (mode == DedupMode.WATERMARK && !isNumeric(raw.sequenceNumber())) {
+            if ((mode == DedupMode.WATERMARK || mode == DedupMode.GUARDED) && !isNumeric(raw.sequenceNumber())) {
                 throw new StreamProcessingException("Record " + i + " of the batch (" + raw.describe() + ") has a "
-                        + "non-numeric sequence number '" + raw.sequenceNumber() + "': watermark mode orders records by "
-                        + "it. Failing the whole batch before any record ran; check the adapter or the event that "
+                        + "non-numeric sequence number '" + raw.sequenceNumber() + "': " + mode + " mode orders records "
+                        + "by it. Failing the whole batch before any record ran; check the adapter or the event that "
                         + "built the batch (Kinesis and DynamoDB Streams sequence numbers are decimal numbers)");
             }
             slots.add(new Slot<>(i, raw));

@@ -51,6 +51,8 @@ public final class Engine<R, T> {
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final BatchReporter reporter;
+    /** GUARDED mode: the key attributes of the tables written, looked up once (only a Put on a shared item needs them). */
+    private final java.util.Map<String, List<String>> guardedKeys = GuardedWriter.newKeyCache();
 
     public Engine(RecordProcessor<T> processor, RecordDecoder<R, T> decoder, ProcessingConfig config) {
         this.processor = processor;
@@ -66,6 +68,9 @@ public final class Engine<R, T> {
             this.executor = config.executor().orElse(null);
         }
         this.reporter = new BatchReporter(config);
+        if (store != null && config.dedupMode() == io.shardwise.core.dedup.DedupMode.GUARDED) {
+            GuardedModeCheck.refusePayloadKeys(processor);
+        }
     }
 
     public ProcessingConfig config() {
@@ -159,6 +164,8 @@ public final class Engine<R, T> {
             case PER_RECORD -> new PerRecordHandling<>(run, failures);
             case WATERMARK -> new WatermarkHandling<>(run, failures);
             case TRANSACTIONAL -> new TransactionalHandling<>(run, failures);
+            case GUARDED -> new GuardedHandling<>(run, failures, new GuardedWriter(config.guardedClient().orElseThrow(),
+                    config.consumerName(), run.callTimeLeft(), guardedKeys));
         };
     }
 

@@ -36,7 +36,13 @@ final class ProcessorCall<R, T> {
      * once the lane's store calls are done.
      */
     Throwable invoke(Slot<R, T> s, int attempt, StagingWrites writes, LaneState<R, T> state) {
-        RecordContext rc = run.store != null ? new RecordContext(attempt, s.dedupKey, run.context, writes)
+        return invoke(s, attempt, writes, null, state);
+    }
+
+    /** As above, with the handle for a GUARDED record's one write (null in other modes). */
+    Throwable invoke(Slot<R, T> s, int attempt, StagingWrites writes, GuardedStaging guarded,
+                     LaneState<R, T> state) {
+        RecordContext rc = run.store != null ? new RecordContext(attempt, s.dedupKey, run.context, writes, guarded)
                 : RecordContext.withDeferredDedupKey(attempt, s, run.context, writes);
         Throwable failure = null;
         try {
