@@ -113,7 +113,7 @@ class BatchRobustnessTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DedupMode.class)
+    @EnumSource(value = DedupMode.class, names = "GUARDED", mode = EnumSource.Mode.EXCLUDE) // GUARDED: GuardedModeTest
     void aRepeatedSequenceNumberWithOtherDataIsParkedNotSkipped(DedupMode mode) {
         RecordingSink sink = new RecordingSink();
         ScriptedProcessor p = new ScriptedProcessor();

@@ -348,7 +348,8 @@ class EngineTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(io.shardwise.core.dedup.DedupMode.class)
+    @org.junit.jupiter.params.provider.EnumSource(value = io.shardwise.core.dedup.DedupMode.class, names = "GUARDED",
+            mode = org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE) // GUARDED: GuardedModeTest
     void aKeyReusedWithinOneBatchWithADifferentPayloadIsParkedNotSkipped(io.shardwise.core.dedup.DedupMode mode) {
         InMemoryDedupStore store = new InMemoryDedupStore();
         RecordingSink sink = new RecordingSink();

@@ -102,7 +102,7 @@ class InterruptTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DedupMode.class)
+    @EnumSource(value = DedupMode.class, names = "GUARDED", mode = EnumSource.Mode.EXCLUDE) // GUARDED: GuardedModeTest
     void theInterruptedRecordsFailureIsRecordedTheBatchStopsAndTheFlagIsSetAgain(DedupMode mode) {
         for (Interrupt how : Interrupt.values()) {
             InterruptedOnce p = new InterruptedOnce(how);
@@ -128,7 +128,7 @@ class InterruptTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DedupMode.class)
+    @EnumSource(value = DedupMode.class, names = "GUARDED", mode = EnumSource.Mode.EXCLUDE) // GUARDED: GuardedModeTest
     void anInterruptedRecordOutOfAttemptsIsParkedBeforeTheBatchStops(DedupMode mode) {
         InterruptSensitiveSink sink = new InterruptSensitiveSink();
         BatchProcessor<String, String> bp = BatchProcessor.create(new InterruptedOnce(Interrupt.THROWN),
@@ -147,7 +147,7 @@ class InterruptTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DedupMode.class)
+    @EnumSource(value = DedupMode.class, names = "GUARDED", mode = EnumSource.Mode.EXCLUDE) // GUARDED: GuardedModeTest
     void onAKeyParallelWorkerTheBookkeepingCompletesAndTheFlagIsHandedToTheCallerNotLeftOnThePool(DedupMode mode)
             throws Exception {
         InterruptedOnce p = new InterruptedOnce(Interrupt.THROWN);
