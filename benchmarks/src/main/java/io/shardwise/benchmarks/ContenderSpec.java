@@ -70,6 +70,7 @@ public record ContenderSpec(Kind kind, DedupMode mode, FailureMode failureMode, 
             case PER_RECORD -> "per-record";
             case WATERMARK -> "watermark";
             case TRANSACTIONAL -> "transactional";
+            case GUARDED -> "guarded";
         };
     }
 
@@ -78,6 +79,7 @@ public record ContenderSpec(Kind kind, DedupMode mode, FailureMode failureMode, 
             case PER_RECORD -> "per-rec";
             case WATERMARK -> "watermark";
             case TRANSACTIONAL -> "tx";
+            case GUARDED -> "guarded";
         };
     }
 

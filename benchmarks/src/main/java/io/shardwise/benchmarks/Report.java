@@ -584,6 +584,7 @@ public final class Report {
             case PER_RECORD -> "per-record";
             case WATERMARK -> "watermark";
             case TRANSACTIONAL -> "transactional";
+            case GUARDED -> "guarded";
         };
     }
 
