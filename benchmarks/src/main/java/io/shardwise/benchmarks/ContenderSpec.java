@@ -27,12 +27,19 @@ public record ContenderSpec(Kind kind, DedupMode mode, FailureMode failureMode, 
     }
 
     /** Both baselines, shardwise without dedup, and shardwise in every dedup mode × failure mode, sequential. */
+    /**
+     * The dedup modes the benchmarks run. GUARDED is not among them yet: its processor must stage its one item
+     * write through {@code context.guarded()}, which the benchmarks' shared processor does not.
+     */
+    public static final List<DedupMode> BENCHED_MODES = List.of(DedupMode.PER_RECORD, DedupMode.WATERMARK,
+            DedupMode.TRANSACTIONAL);
+
     public static List<ContenderSpec> allSequential() {
         List<ContenderSpec> all = new ArrayList<>();
         all.add(PER_RECORD_BASELINE);
         all.add(HAND_WRITTEN_LOOP);
         all.add(shardwise(null, FailureMode.STOP_AT_FIRST_FAILURE, 1));
-        for (DedupMode m : DedupMode.values()) {
+        for (DedupMode m : BENCHED_MODES) {
             for (FailureMode f : FailureMode.values()) {
                 all.add(shardwise(m, f, 1));
             }
