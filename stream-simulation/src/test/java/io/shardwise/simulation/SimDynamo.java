@@ -84,11 +84,11 @@ final class SimDynamo {
             String e = u.updateExpression() == null ? "" : u.updateExpression();
             if (e.startsWith("SET #status = :inprogress")) {
                 return "claim";
-            } else if (e.startsWith("ADD attempts :one")) {
+            } else if (e.startsWith("SET attempts = :counted")) {
                 return "countUnfinished";
             } else if (e.startsWith("SET #status = :completed")) {
                 return "complete";
-            } else if (e.startsWith("SET #status = :failed REMOVE")) {
+            } else if (e.startsWith("SET #status = :failed, write_token")) {
                 return "release";
             } else if (e.startsWith("SET #status = :failed")) {
                 return "recordFailure";

@@ -12,7 +12,7 @@ import java.util.Map;
  * </ul>
  * Prints every minute, and at the end: schedules run, schedules/s, faults injected by kind, violations by
  * invariant; each violation with its seed, the shrunk scenario, the replay command and its trace. Exits 1 if any
- * violation was found. The known defects stay left out unless {@code -Dsim.knownLost=} (empty) is given.
+ * violation was found. {@code -Dsim.knownLost=claim,...} leaves those store requests' lost responses out.
  */
 public final class SimulationMain {
     private SimulationMain() {}

@@ -181,8 +181,10 @@ public interface DedupStore {
      * {@code expiration=expiresAt}, {@code validation} (when non-null), and keeps {@code attempts} — plus one when
      * it takes over an {@code INPROGRESS} item whose lease ended: that attempt never finished (a Lambda timeout or a
      * crash ends an invocation without a failure write), and a record that hangs every time must use up its retry
-     * budget like any other. One conditional write (a second, {@code ADD attempts :one} conditional on the new
-     * lease token, only on such a takeover); on rejection the existing item is returned from the same call.
+     * budget like any other. One conditional write (a second, {@code SET attempts = :counted} conditional on the
+     * new lease token, only on such a takeover); on rejection the existing item is returned from the same call.
+     * A store whose write can be applied with its response lost and retried must recognise its own write then (the
+     * DynamoDB store: {@code write_token}), so that a claim never reports its own lease as another's.
      *
      * <p>Exact DynamoDB condition: {@code attribute_not_exists(id) OR expiration < :now_s OR #status = :failed OR
      * (#status = :inprogress AND in_progress_expiration < :now_ms)}.

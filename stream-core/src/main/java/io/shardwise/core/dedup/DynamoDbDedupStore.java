@@ -101,8 +101,11 @@ import static io.shardwise.core.dedup.Expressions.status;
  * <h2>Requests</h2>
  * Reads are {@code BatchGetItem} of up to 100 keys, strongly consistent, unprocessed keys retried with backoff;
  * the pages of one read go out concurrently ({@link Builder#readConcurrency}).
- * Each state change is one conditional {@code UpdateItem} ({@code PutItem} for watermarks); a claim that is
- * rejected gets the blocking item from the same call ({@code ReturnValuesOnConditionCheckFailure=ALL_OLD}). Only
+ * Each state change is one conditional {@code UpdateItem} ({@code PutItem} for watermarks); a write that is
+ * rejected gets the blocking item from the same call ({@code ReturnValuesOnConditionCheckFailure=ALL_OLD}). Every
+ * write carries a token fresh for its call ({@code write_token}): when the SDK retries a request whose first
+ * attempt was applied and whose response was lost, the failed condition's item carries the call's own token and
+ * the call reports what its applied write did (docs/dedup.md, "Lost responses"). Only
  * when a claim or failure replaced an item whose TTL had passed (DynamoDB deletes such items up to a few days late)
  * does a second conditional write clear what the first kept of it. Commits are {@code TransactWriteItems} calls
  * packed as {@link DedupStore#commit} says; each call gets the SDK's automatic {@code ClientRequestToken}, so the
@@ -581,6 +584,8 @@ public final class DynamoDbDedupStore implements DedupStore {
             values.put(":token", s(token));
             values.put(":now_s", n(now.getEpochSecond()));
             values.put(":now_ms", n(now.toEpochMilli()));
+            values.put(":none", s(Expressions.NO_STATUS));
+            values.put(":zero", n(0));
             if (validation != null) {
                 values.put(":validation", s(validation));
             }
@@ -596,26 +601,28 @@ public final class DynamoDbDedupStore implements DedupStore {
                     .returnValues(ReturnValue.ALL_OLD)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build();
-            UpdateItemResponse response;
+            Map<String, AttributeValue> old;
             try {
-                response = client.updateItem(request);
+                UpdateItemResponse response = client.updateItem(request);
+                old = response.hasAttributes() ? response.attributes() : Map.of();
             } catch (ConditionalCheckFailedException e) {
-                // DynamoDB (and DynamoDB Local 2.6.1, as DynamoDbDedupStoreIT checks) returns the blocking item
-                // here; a consistent read covers an emulator or proxy that drops it.
-                Map<String, AttributeValue> existing = e.hasItem() && !e.item().isEmpty() ? e.item()
-                        : consistentGet(id);
+                Map<String, AttributeValue> existing = blockingItem(id, e);
                 if (existing == null) {
                     continue; // it disappeared since: claim again
                 }
-                Entry entry = entry(id, existing);
-                if (entry == null) {
-                    throw notAMarker(id, existing);
+                if (!writtenBy(existing, token)) {
+                    Entry entry = entry(id, existing);
+                    if (entry == null) {
+                        throw notAMarker(id, existing);
+                    }
+                    return new Rejected(entry);
                 }
-                return new Rejected(entry);
+                // The SDK retried this claim after its first attempt was applied and the response lost: the
+                // lease is ours, and the item still says what the lost response would have.
+                old = beforeClaim(existing);
             } catch (SdkException e) {
                 throw failure("UpdateItem", "claiming dedup record '" + id + "'", e);
             }
-            Map<String, AttributeValue> old = response.hasAttributes() ? response.attributes() : Map.of();
             if (old.isEmpty()) {
                 return new Claimed(token, 0);
             }
@@ -628,7 +635,7 @@ public final class DynamoDbDedupStore implements DedupStore {
             int attempts = (int) number(old, ATTEMPTS);
             if (Status.INPROGRESS.name().equals(string(old, STATUS))) {
                 // We took over a lease that ended: that attempt never finished (timeout, crash). Count it.
-                attempts += countUnfinishedAttempt(id, token);
+                attempts += countUnfinishedAttempt(id, token, attempts + 1);
             }
             return new Claimed(token, attempts);
         }
@@ -637,8 +644,24 @@ public final class DynamoDbDedupStore implements DedupStore {
                 + "batch is failed and will be redelivered.");
     }
 
+    /**
+     * The item as it was before this call's claim applied, from what the claim kept of it ({@code prev_status},
+     * {@code prev_expiration}; a claim leaves {@code attempts} as it was): empty if the claim created it.
+     */
+    private static Map<String, AttributeValue> beforeClaim(Map<String, AttributeValue> claimed) {
+        String status = string(claimed, Expressions.PREV_STATUS);
+        if (status == null || Expressions.NO_STATUS.equals(status)) {
+            return Map.of();
+        }
+        Map<String, AttributeValue> old = new HashMap<>();
+        old.put(STATUS, s(status));
+        old.put(EXPIRATION, n(number(claimed, Expressions.PREV_EXPIRATION)));
+        old.put(ATTEMPTS, n(number(claimed, ATTEMPTS)));
+        return old;
+    }
+
     /** 1 once the taken-over attempt is counted; 0 if our new lease was already lost again (nothing written). */
-    private int countUnfinishedAttempt(String id, String token) {
+    private int countUnfinishedAttempt(String id, String token, int counted) {
         try {
             client.updateItem(UpdateItemRequest.builder()
                     .overrideConfiguration(callConfig())
@@ -646,7 +669,7 @@ public final class DynamoDbDedupStore implements DedupStore {
                     .key(key(id))
                     .updateExpression(Expressions.COUNT_UNFINISHED_UPDATE)
                     .conditionExpression(Expressions.COUNT_UNFINISHED_CONDITION)
-                    .expressionAttributeValues(Map.of(":one", n(1), ":token", s(token)))
+                    .expressionAttributeValues(Map.of(":counted", n(counted), ":token", s(token)))
                     .build());
             return 1;
         } catch (ConditionalCheckFailedException e) {
@@ -661,6 +684,7 @@ public final class DynamoDbDedupStore implements DedupStore {
     @Override
     public boolean release(String id, String leaseToken, Instant expiresAt) {
         Objects.requireNonNull(leaseToken, "leaseToken");
+        String call = callToken();
         try {
             client.updateItem(UpdateItemRequest.builder()
                     .overrideConfiguration(callConfig())
@@ -672,11 +696,13 @@ public final class DynamoDbDedupStore implements DedupStore {
                     .expressionAttributeValues(Map.of(
                             ":failed", status(Status.FAILED),
                             ":inprogress", status(Status.INPROGRESS),
-                            ":token", s(leaseToken)))
+                            ":token", s(leaseToken),
+                            ":call", s(call)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build());
             return true;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return writtenBy(blockingItem(id, e), call);
         } catch (SdkException e) {
             throw failure("UpdateItem", "releasing the lease on dedup record '" + id + "'", e);
         }
@@ -685,6 +711,7 @@ public final class DynamoDbDedupStore implements DedupStore {
     @Override
     public boolean complete(String id, String leaseToken, Instant expiresAt) {
         Objects.requireNonNull(leaseToken, "leaseToken");
+        String call = callToken();
         UpdateItemRequest request = UpdateItemRequest.builder()
                     .overrideConfiguration(callConfig())
                 .tableName(tableName)
@@ -696,13 +723,15 @@ public final class DynamoDbDedupStore implements DedupStore {
                         ":completed", status(Status.COMPLETED),
                         ":expiration", n(expiresAt.getEpochSecond()),
                         ":inprogress", status(Status.INPROGRESS),
-                        ":token", s(leaseToken)))
+                        ":token", s(leaseToken),
+                        ":call", s(call)))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();
         try {
             client.updateItem(request);
             return true;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return writtenBy(blockingItem(id, e), call);
         } catch (SdkException e) {
             throw failure("UpdateItem", "completing dedup record '" + id + "'", e);
         }
@@ -711,10 +740,13 @@ public final class DynamoDbDedupStore implements DedupStore {
     @Override
     public int recordFailure(String id, String leaseToken, Instant expiresAt) {
         Instant now = clock.instant();
+        String call = callToken();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":failed", status(Status.FAILED));
         values.put(":expiration", n(expiresAt.getEpochSecond()));
         values.put(":one", n(1));
+        values.put(":zero", n(0));
+        values.put(":call", s(call));
         if (leaseToken != null) {
             values.put(":inprogress", status(Status.INPROGRESS));
             values.put(":token", s(leaseToken));
@@ -732,16 +764,23 @@ public final class DynamoDbDedupStore implements DedupStore {
                 .expressionAttributeNames(Expressions.STATUS_NAME)
                 .expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_OLD)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();
-        UpdateItemResponse response;
+        Map<String, AttributeValue> old;
         try {
-            response = client.updateItem(request);
+            UpdateItemResponse response = client.updateItem(request);
+            old = response.hasAttributes() ? response.attributes() : Map.of();
         } catch (ConditionalCheckFailedException e) {
-            return -1;
+            Map<String, AttributeValue> existing = blockingItem(id, e);
+            if (!writtenBy(existing, call)) {
+                return -1;
+            }
+            // The SDK retried this call after its first attempt was applied and the response lost.
+            old = Map.of(ATTEMPTS, n(number(existing, ATTEMPTS) - 1),
+                    EXPIRATION, n(number(existing, Expressions.PREV_EXPIRATION)));
         } catch (SdkException e) {
             throw failure("UpdateItem", "recording a failed attempt of dedup record '" + id + "'", e);
         }
-        Map<String, AttributeValue> old = response.hasAttributes() ? response.attributes() : Map.of();
         if (old.isEmpty()) {
             return 1;
         }
@@ -756,9 +795,11 @@ public final class DynamoDbDedupStore implements DedupStore {
 
     @Override
     public boolean markParked(String id, String leaseToken, Instant expiresAt) {
+        String call = callToken();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":parked", status(Status.PARKED));
         values.put(":expiration", n(expiresAt.getEpochSecond()));
+        values.put(":call", s(call));
         UpdateItemRequest.Builder request = UpdateItemRequest.builder()
                     .overrideConfiguration(callConfig())
                 .tableName(tableName)
@@ -768,14 +809,16 @@ public final class DynamoDbDedupStore implements DedupStore {
         if (leaseToken != null) {
             values.put(":inprogress", status(Status.INPROGRESS));
             values.put(":token", s(leaseToken));
-            request.conditionExpression(Expressions.LEASE_CONDITION);
+            request.conditionExpression(Expressions.LEASE_CONDITION)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
         }
         try {
             client.updateItem(request.expressionAttributeValues(values).build());
             return true;
         } catch (ConditionalCheckFailedException e) {
-            // Another invocation took the lease after ours ended; its marker stands.
-            return false;
+            // Unless it is this call's own applied write (a lost response retried by the SDK), another invocation
+            // took the lease after ours ended; its marker stands.
+            return writtenBy(blockingItem(id, e), call);
         } catch (SdkException e) {
             throw failure("UpdateItem", "marking dedup record '" + id + "' parked", e);
         }
@@ -789,6 +832,8 @@ public final class DynamoDbDedupStore implements DedupStore {
         item.put(WATERMARK_SEQ, s(next.sequenceNumber().toString()));
         item.put(WATERMARK_SUB_SEQ, n(next.subSequenceNumber()));
         item.put(EXPIRATION, n(expiresAt.getEpochSecond()));
+        String writeToken = callToken();
+        item.put(Expressions.WRITE_TOKEN, s(writeToken));
         Map<String, AttributeValue> values = expected == null
                 ? Map.of(":now_s", n(clock.instant().getEpochSecond()))
                 : Map.of(":expected_seq", s(expected.sequenceNumber().toString()),
@@ -798,10 +843,12 @@ public final class DynamoDbDedupStore implements DedupStore {
             client.putItem(r -> r.overrideConfiguration(call).tableName(tableName).item(item)
                     .conditionExpression(expected == null ? Expressions.WATERMARK_ABSENT_CONDITION
                             : Expressions.WATERMARK_EQUALS_CONDITION)
-                    .expressionAttributeValues(values));
+                    .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return true;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            // This call's own put, applied before its response was lost and the SDK sent it again, has moved it.
+            return e.hasItem() && writtenBy(e.item(), writeToken);
         } catch (SdkException e) {
             throw failure("PutItem", "advancing watermark '" + id + "'", e);
         }
@@ -911,6 +958,25 @@ public final class DynamoDbDedupStore implements DedupStore {
         }
     }
 
+    /** A fresh token for one call's write ({@link Expressions#WRITE_TOKEN}). */
+    private static String callToken() {
+        return UUID.randomUUID().toString();
+    }
+
+    /**
+     * The item a condition failed on: DynamoDB returns it with the failure
+     * ({@code ReturnValuesOnConditionCheckFailure=ALL_OLD}); a consistent read covers an emulator or proxy that drops
+     * it. Null if there is none.
+     */
+    private Map<String, AttributeValue> blockingItem(String id, ConditionalCheckFailedException e) {
+        return e.hasItem() && !e.item().isEmpty() ? e.item() : consistentGet(id);
+    }
+
+    /** Whether {@code item} was last written by the call holding {@code callToken}. */
+    private static boolean writtenBy(Map<String, AttributeValue> item, String callToken) {
+        return item != null && callToken.equals(string(item, Expressions.WRITE_TOKEN));
+    }
+
     private static boolean isDead(Map<String, AttributeValue> old, Instant now) {
         long expiration = number(old, EXPIRATION);
         return expiration != 0 && expiration < now.getEpochSecond();
@@ -919,13 +985,13 @@ public final class DynamoDbDedupStore implements DedupStore {
     private Map<String, AttributeValue> consistentGet(String id) {
         AwsRequestOverrideConfiguration call = callConfig();
         try {
+            // The whole item (no projection): write_token and prev_* say whether it is this call's own write.
             Map<String, AttributeValue> item = client.getItem(r -> r.overrideConfiguration(call).tableName(tableName)
                     .key(key(id))
-                    .consistentRead(true).projectionExpression(markerProjection)
-                    .expressionAttributeNames(projectionNames)).item();
+                    .consistentRead(true)).item();
             return item == null || item.isEmpty() ? null : item;
         } catch (SdkException e) {
-            throw failure("GetItem", "reading the item that blocked a claim of dedup record '" + id + "'", e);
+            throw failure("GetItem", "reading the item a condition failed on, of dedup record '" + id + "'", e);
         }
     }
 

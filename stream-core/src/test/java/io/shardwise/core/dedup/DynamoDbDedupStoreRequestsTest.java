@@ -95,7 +95,8 @@ class DynamoDbDedupStoreRequestsTest {
         assertThat(r.tableName()).isEqualTo("dedup");
         assertThat(r.key()).isEqualTo(Map.of("id", s(ID)));
         assertThat(r.updateExpression()).isEqualTo("SET #status = :inprogress, in_progress_expiration = :lease_until,"
-                + " expiration = :expiration, lease_token = :token");
+                + " expiration = :expiration, lease_token = :token, write_token = :token,"
+                + " prev_status = if_not_exists(#status, :none), prev_expiration = if_not_exists(expiration, :zero)");
         assertThat(r.conditionExpression()).isEqualTo("attribute_not_exists(id) OR expiration < :now_s"
                 + " OR #status = :failed OR (#status = :inprogress AND in_progress_expiration < :now_ms)");
         assertThat(r.expressionAttributeNames()).isEqualTo(Map.of("#status", "status"));
@@ -107,7 +108,9 @@ class DynamoDbDedupStoreRequestsTest {
                 ":expiration", n(EXPIRES_S),
                 ":token", s(token),
                 ":now_s", n(NOW_S),
-                ":now_ms", n(NOW_MS)));
+                ":now_ms", n(NOW_MS),
+                ":none", s("NONE"),
+                ":zero", n("0")));
         assertThat(r.returnValues()).isEqualTo(ReturnValue.ALL_OLD);
         assertThat(r.returnValuesOnConditionCheckFailure()).isEqualTo(ReturnValuesOnConditionCheckFailure.ALL_OLD);
         assertThat(fake.requests).hasSize(1);
@@ -156,9 +159,10 @@ class DynamoDbDedupStoreRequestsTest {
         String token = ((Claimed) result).leaseToken();
         UpdateItemRequest count = fake.request(1, UpdateItemRequest.class);
         assertThat(count.key()).isEqualTo(Map.of("id", s(ID)));
-        assertThat(count.updateExpression()).isEqualTo("ADD attempts :one");
+        assertThat(count.updateExpression()).as("absolute: the SDK's retry of it changes nothing")
+                .isEqualTo("SET attempts = :counted");
         assertThat(count.conditionExpression()).isEqualTo("lease_token = :token");
-        assertThat(count.expressionAttributeValues()).isEqualTo(Map.of(":one", n("1"), ":token", s(token)));
+        assertThat(count.expressionAttributeValues()).isEqualTo(Map.of(":counted", n("2"), ":token", s(token)));
         assertThat(fake.requests).hasSize(2);
         assertThat(result).isEqualTo(new Claimed(token, 2));
     }
@@ -168,11 +172,21 @@ class DynamoDbDedupStoreRequestsTest {
         assertThat(store.release(ID, "token-1", EXPIRES)).isTrue();
 
         UpdateItemRequest r = fake.request(0, UpdateItemRequest.class);
-        assertThat(r.updateExpression()).isEqualTo("SET #status = :failed REMOVE lease_token, in_progress_expiration");
+        assertThat(r.updateExpression())
+                .isEqualTo("SET #status = :failed, write_token = :call REMOVE lease_token, in_progress_expiration");
         assertThat(r.conditionExpression()).isEqualTo("#status = :inprogress AND lease_token = :token");
         assertThat(r.expressionAttributeNames()).isEqualTo(Map.of("#status", "status"));
         assertThat(r.expressionAttributeValues()).isEqualTo(Map.of(":failed", s("FAILED"),
-                ":inprogress", s("INPROGRESS"), ":token", s("token-1")));
+                ":inprogress", s("INPROGRESS"), ":token", s("token-1"), ":call", callToken(r)));
+        assertThat(r.returnValuesOnConditionCheckFailure()).isEqualTo(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+    }
+
+    /** The call's fresh write token (a UUID), checked for shape: its value is random. */
+    private static AttributeValue callToken(UpdateItemRequest r) {
+        AttributeValue call = r.expressionAttributeValues().get(":call");
+        assertThat(call).isNotNull();
+        assertThat(call.s()).hasSize(36);
+        return call;
     }
 
     private DedupStore.ClaimResult claim(String validation) {
@@ -185,7 +199,9 @@ class DynamoDbDedupStoreRequestsTest {
 
         UpdateItemRequest r = fake.request(0, UpdateItemRequest.class);
         assertThat(r.updateExpression()).isEqualTo("SET #status = :inprogress, in_progress_expiration = :lease_until,"
-                + " expiration = :expiration, lease_token = :token, validation = :validation");
+                + " expiration = :expiration, lease_token = :token, write_token = :token,"
+                + " prev_status = if_not_exists(#status, :none), prev_expiration = if_not_exists(expiration, :zero),"
+                + " validation = :validation");
         assertThat(r.expressionAttributeValues()).containsEntry(":validation", s("sha-1"));
     }
 
@@ -268,11 +284,14 @@ class DynamoDbDedupStoreRequestsTest {
 
         UpdateItemRequest r = fake.request(0, UpdateItemRequest.class);
         assertThat(r.updateExpression())
-                .isEqualTo("SET #status = :completed, expiration = :expiration REMOVE lease_token, in_progress_expiration");
+                .isEqualTo("SET #status = :completed, expiration = :expiration, write_token = :call"
+                        + " REMOVE lease_token, in_progress_expiration");
         assertThat(r.conditionExpression()).isEqualTo("#status = :inprogress AND lease_token = :token");
         assertThat(r.expressionAttributeNames()).isEqualTo(Map.of("#status", "status"));
         assertThat(r.expressionAttributeValues()).isEqualTo(Map.of(":completed", s("COMPLETED"),
-                ":expiration", n(EXPIRES_S), ":inprogress", s("INPROGRESS"), ":token", s("tok")));
+                ":expiration", n(EXPIRES_S), ":inprogress", s("INPROGRESS"), ":token", s("tok"),
+                ":call", callToken(r)));
+        assertThat(r.returnValuesOnConditionCheckFailure()).isEqualTo(ReturnValuesOnConditionCheckFailure.ALL_OLD);
     }
 
     @Test
@@ -284,13 +303,15 @@ class DynamoDbDedupStoreRequestsTest {
         assertThat(store.recordFailure(ID, null, EXPIRES)).isEqualTo(-1);
 
         UpdateItemRequest r = fake.request(0, UpdateItemRequest.class);
-        assertThat(r.updateExpression()).isEqualTo("SET #status = :failed, expiration = :expiration"
+        assertThat(r.updateExpression()).isEqualTo("SET #status = :failed, expiration = :expiration,"
+                + " write_token = :call, prev_expiration = if_not_exists(expiration, :zero)"
                 + " ADD attempts :one REMOVE lease_token, in_progress_expiration");
-        assertThat(r.conditionExpression()).isEqualTo("attribute_not_exists(id) OR expiration < :now_s"
-                + " OR NOT (#status IN (:completed, :parked))");
+        assertThat(r.conditionExpression()).isEqualTo("(attribute_not_exists(id) OR expiration < :now_s"
+                + " OR NOT (#status IN (:completed, :parked)))"
+                + " AND (attribute_not_exists(write_token) OR write_token <> :call)");
         assertThat(r.expressionAttributeValues()).isEqualTo(Map.of(":failed", s("FAILED"), ":expiration",
                 n(EXPIRES_S), ":one", n("1"), ":now_s", n(NOW_S), ":completed", s("COMPLETED"), ":parked",
-                s("PARKED")));
+                s("PARKED"), ":zero", n("0"), ":call", callToken(r)));
         assertThat(r.returnValues()).isEqualTo(ReturnValue.ALL_OLD);
     }
 
@@ -301,7 +322,8 @@ class DynamoDbDedupStoreRequestsTest {
         UpdateItemRequest r = fake.request(0, UpdateItemRequest.class);
         assertThat(r.conditionExpression()).isEqualTo("#status = :inprogress AND lease_token = :token");
         assertThat(r.expressionAttributeValues()).isEqualTo(Map.of(":failed", s("FAILED"), ":expiration",
-                n(EXPIRES_S), ":one", n("1"), ":inprogress", s("INPROGRESS"), ":token", s("tok")));
+                n(EXPIRES_S), ":one", n("1"), ":inprogress", s("INPROGRESS"), ":token", s("tok"), ":zero", n("0"),
+                ":call", callToken(r)));
     }
 
     @Test
@@ -328,10 +350,11 @@ class DynamoDbDedupStoreRequestsTest {
 
         UpdateItemRequest without = fake.request(0, UpdateItemRequest.class);
         assertThat(without.updateExpression())
-                .isEqualTo("SET #status = :parked, expiration = :expiration REMOVE lease_token, in_progress_expiration");
+                .isEqualTo("SET #status = :parked, expiration = :expiration, write_token = :call"
+                        + " REMOVE lease_token, in_progress_expiration");
         assertThat(without.conditionExpression()).isNull();
         assertThat(without.expressionAttributeValues()).isEqualTo(Map.of(":parked", s("PARKED"), ":expiration",
-                n(EXPIRES_S)));
+                n(EXPIRES_S), ":call", callToken(without)));
         UpdateItemRequest with = fake.request(1, UpdateItemRequest.class);
         assertThat(with.conditionExpression()).isEqualTo("#status = :inprogress AND lease_token = :token");
     }
@@ -346,7 +369,11 @@ class DynamoDbDedupStoreRequestsTest {
         PutItemRequest first = fake.request(0, PutItemRequest.class);
         assertThat(first.item()).isEqualTo(Map.of("id", s(ID),
                 "watermark_seq", s("49590338271490256608559692538361571095921575989136588898"),
-                "watermark_sub_seq", n("2"), "expiration", n(EXPIRES_S)));
+                "watermark_sub_seq", n("2"), "expiration", n(EXPIRES_S), "write_token", first.item().get("write_token")));
+        assertThat(first.item().get("write_token").s()).hasSize(36);
+        assertThat(fake.request(1, PutItemRequest.class).item().get("write_token"))
+                .as("a fresh token per call").isNotEqualTo(first.item().get("write_token"));
+        assertThat(first.returnValuesOnConditionCheckFailure()).isEqualTo(ReturnValuesOnConditionCheckFailure.ALL_OLD);
         assertThat(first.conditionExpression()).isEqualTo("attribute_not_exists(id) OR expiration < :now_s");
         assertThat(first.expressionAttributeValues()).isEqualTo(Map.of(":now_s", n(NOW_S)));
         PutItemRequest second = fake.request(1, PutItemRequest.class);

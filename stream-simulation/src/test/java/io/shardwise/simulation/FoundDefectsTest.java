@@ -1,0 +1,55 @@
+package io.shardwise.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Defects the simulation found by itself and that are fixed: each case replays the (shrunk) scenario that showed
+ * it, with every fault let in ({@code knownDefectsOut=false}), and asserts that no invariant breaks any more. A
+ * defect found and not fixed yet is pinned the other way round (its case asserts the violation still happens, and
+ * {@link KnownDefects} leaves its faults out of the default run) until its fix turns that case into one of these.
+ */
+class FoundDefectsTest {
+
+    /**
+     * Was: a lost response to the claim (UpdateItem applied, response lost, the SDK retries the same request): the
+     * retry's condition failed on the invocation's own new lease, DynamoDbDedupStore.claim read that as another
+     * invocation's live lease and the engine reported the record FAILED ("lease held"), keeping the lease: the
+     * redelivery was refused until the lease ended, and the claim that then took the ended lease over counted an
+     * attempt that never ran (LEASE_OWN, LEASE_LEFT_BEHIND, ATTEMPTS_OVERCOUNTED). Fixed: every store write carries
+     * its call's token ({@code write_token}); a failed condition on an item carrying it is the call's own write.
+     */
+    @Test
+    void aLostClaimResponseNoLongerBlocksTheRecordWithItsOwnLease() {
+        Simulation.Result r = replay("seed=20261271 store=PER_RECORD payloadKey=false "
+                + "failureMode=STOP_AT_FIRST_FAILURE maxConcurrency=1 parallelization=1 records=1 kpl=false "
+                + "duplicates=false bisect=false maxRetries=4 batchSize=1 skewMillis=0 replay=false dynamoRate=0.24 "
+                + "dynamoFaults=APPLIED_THEN_LOST_TIMEOUT processorRate=0.0 processorFaults= handler=KINESIS");
+        assertThat(r.violations()).as(Runner.report(r)).isEmpty();
+        assertThat(r.faults()).as("the lost responses were injected")
+                .containsKey(FaultPlan.DynamoFault.APPLIED_THEN_LOST_TIMEOUT.label());
+    }
+
+    /**
+     * Was: a lost response to recordFailure without a lease (TRANSACTIONAL, position-keyed WATERMARK): its condition
+     * held again when the SDK retried it, so {@code ADD attempts :one} applied twice and the poison record was
+     * parked after fewer runs than maxAttempts (ATTEMPTS_OVERCOUNTED). Fixed: the condition excludes the call's own
+     * earlier write ({@code write_token <> :call}), and the failed condition reports what that write did.
+     */
+    @Test
+    void aLostRecordFailureResponseNoLongerCountsOneFailedAttemptTwice() {
+        Simulation.Result r = replay("seed=20261251 store=TRANSACTIONAL payloadKey=false "
+                + "failureMode=ISOLATE_PARTITION_KEY maxConcurrency=1 parallelization=1 records=2 kpl=true "
+                + "duplicates=true bisect=false maxRetries=3 batchSize=2 skewMillis=0 replay=false dynamoRate=0.28 "
+                + "dynamoFaults=APPLIED_THEN_LOST_TIMEOUT processorRate=0.01 processorFaults=POISON "
+                + "handler=KINESIS");
+        assertThat(r.violations()).as(Runner.report(r)).isEmpty();
+        assertThat(r.faults()).as("the lost responses were injected")
+                .containsKey(FaultPlan.DynamoFault.APPLIED_THEN_LOST_TIMEOUT.label());
+    }
+
+    private static Simulation.Result replay(String scenario) {
+        return Runner.run(Scenario.parse(scenario + " knownDefectsOut=false"));
+    }
+}
