@@ -49,6 +49,40 @@ class FoundDefectsTest {
                 .containsKey(FaultPlan.DynamoFault.APPLIED_THEN_LOST_TIMEOUT.label());
     }
 
+    /**
+     * Was: a claim applied with its response lost, whose SDK retries then failed for good, failed the batch (right)
+     * but left its lease behind (the store threw without the token, so the engine could not release it): every
+     * redelivery failed as "lease held" until the lease ended, and the takeover then counted an attempt that never
+     * ran (ATTEMPTS_OVERCOUNTED: r5 parked after 3 counted attempts with 2 processor calls). Fixed: the store throws
+     * {@code ClaimOutcomeUnknownException} with the token, and the engine releases that lease with the others.
+     */
+    @Test
+    void aClaimWhoseOutcomeIsUnknownNoLongerLeavesItsLeaseBehind() {
+        Simulation.Result r = replay("seed=90 store=PER_RECORD payloadKey=true failureMode=STOP_AT_FIRST_FAILURE "
+                + "maxConcurrency=1 parallelization=4 records=7 kpl=false duplicates=true bisect=false maxRetries=-1 "
+                + "batchSize=2 skewMillis=1703 replay=false dynamoRate=0.27 "
+                + "dynamoFaults=TIMEOUT_NOT_APPLIED,APPLIED_THEN_LOST_500 processorRate=0.19 processorFaults=POISON "
+                + "handler=DYNAMODB");
+        assertThat(r.violations()).as(Runner.report(r)).isEmpty();
+        assertThat(r.faults()).containsKey(FaultPlan.DynamoFault.APPLIED_THEN_LOST_500.label());
+    }
+
+    /**
+     * Not a defect of the library but of the invariant: LEASE_OWN looked at every live lease of the invocation, so a
+     * lane refused a claim ("lease held") on a record whose lease a crashed invocation held, while another lane of
+     * its own invocation held a lease on a different record, counted as a violation. It now looks at the refused
+     * item only.
+     */
+    @Test
+    void aLeaseHeldAnswerWhileAnotherLaneHoldsAnotherRecordIsNoViolation() {
+        Simulation.Result r = replay("seed=47 store=PER_RECORD payloadKey=false failureMode=STOP_AT_FIRST_FAILURE "
+                + "maxConcurrency=2 parallelization=1 records=12 kpl=false duplicates=false bisect=false maxRetries=4 "
+                + "batchSize=3 skewMillis=2250 replay=false dynamoRate=0.21 dynamoFaults=TIMEOUT_NOT_APPLIED "
+                + "processorRate=0.14 processorFaults=CRASH_AFTER_EFFECT handler=DYNAMODB");
+        assertThat(r.violations()).as(Runner.report(r)).isEmpty();
+        assertThat(r.trace()).contains("LeaseHeldException");
+    }
+
     private static Simulation.Result replay(String scenario) {
         return Runner.run(Scenario.parse(scenario + " knownDefectsOut=false"));
     }

@@ -44,6 +44,8 @@ final class SimDynamo {
     private final java.util.Map<Thread, String> purposes = new java.util.concurrent.ConcurrentHashMap<>();
     private java.util.function.BiPredicate<String, FaultPlan.DynamoFault> allowed = (p, f) -> true;
     private java.util.function.Consumer<String> tokenWritten = t -> {};
+    /** The dedup item id of the last claim each thread sent: the item a "lease held" answer is about. */
+    private final java.util.Map<Thread, String> lastClaimed = new java.util.concurrent.ConcurrentHashMap<>();
     private FaultRule pending;
     private String pendingLabel;
 
@@ -124,6 +126,11 @@ final class SimDynamo {
     /** Called with each lease token a request writes (":token"), on the thread that sends it. */
     void onToken(java.util.function.Consumer<String> listener) {
         this.tokenWritten = listener;
+    }
+
+    /** The dedup item id of the last claim sent on the calling thread, or null. */
+    String lastClaimedId() {
+        return lastClaimed.get(Thread.currentThread());
     }
 
     /** Runs a check's reads on the engine without a scheduling point or a fault, from any thread. */
@@ -213,6 +220,10 @@ final class SimDynamo {
             attributes.putAttribute(CALL_START, baton.clock().now());
             if (baton.current() != null && !unhooked) {
                 purposes.put(Thread.currentThread(), purposeOf(context.request()));
+                if (context.request() instanceof software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest u
+                        && "claim".equals(purposeOf(u)) && u.key().get("id") != null) {
+                    lastClaimed.put(Thread.currentThread(), u.key().get("id").s());
+                }
             }
             if (context.request() instanceof software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest u
                     && u.hasExpressionAttributeValues() && u.expressionAttributeValues().containsKey(":token")

@@ -621,7 +621,12 @@ public final class DynamoDbDedupStore implements DedupStore {
                 // lease is ours, and the item still says what the lost response would have.
                 old = beforeClaim(existing);
             } catch (SdkException e) {
-                throw failure("UpdateItem", "claiming dedup record '" + id + "'", e);
+                StreamProcessingException failed = failure("UpdateItem", "claiming dedup record '" + id + "'", e);
+                if (failed instanceof CallDeadlineException) {
+                    throw failed;
+                }
+                // Perhaps applied (a lost response, then retries that failed): the lease may be ours to release.
+                throw new ClaimOutcomeUnknownException(failed.getMessage(), e, token);
             }
             if (old.isEmpty()) {
                 return new Claimed(token, 0);

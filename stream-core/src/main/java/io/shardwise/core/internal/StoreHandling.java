@@ -1,6 +1,7 @@
 package io.shardwise.core.internal;
 
 import io.shardwise.core.Outcome;
+import io.shardwise.core.dedup.ClaimOutcomeUnknownException;
 import io.shardwise.core.dedup.DedupStore;
 
 import java.time.Instant;
@@ -31,8 +32,15 @@ abstract class StoreHandling<R, T> implements ModeHandling<R, T> {
      */
     DedupStore.Claimed claim(Slot<R, T> s) {
         Instant now = run.now();
-        DedupStore.ClaimResult claim = run.storeCall(() -> run.store.claim(s.id, s.validation, run.leaseUntil(now),
-                run.expiresAt(now)), "claim");
+        DedupStore.ClaimResult claim;
+        try {
+            claim = run.storeCall(() -> run.store.claim(s.id, s.validation, run.leaseUntil(now),
+                    run.expiresAt(now)), "claim");
+        } catch (ClaimOutcomeUnknownException e) {
+            // The batch fails; the lease this claim may have taken is released with the others it holds.
+            run.leases.put(s.id, e.leaseToken());
+            throw e;
+        }
         if (claim instanceof DedupStore.Rejected rejected) {
             DedupStore.Entry existing = rejected.existing();
             if (duplicates.skipIfKnownDone(s, existing, run.now())) {
