@@ -53,6 +53,7 @@ public final class ProcessingConfig {
     private final boolean metrics;
     private final Clock clock;
     private final DynamoDbClient guardedClient;
+    private final boolean overrunWatch;
 
     private ProcessingConfig(Builder b) {
         this.consumerName = b.consumerName;
@@ -72,6 +73,7 @@ public final class ProcessingConfig {
         this.metrics = b.metrics;
         this.clock = b.clock;
         this.guardedClient = b.guardedClient;
+        this.overrunWatch = b.overrunWatch;
     }
 
     /**
@@ -103,6 +105,8 @@ public final class ProcessingConfig {
     public Clock clock() { return clock; }
     /** The client {@link DedupMode#GUARDED} sends the records' guarded writes with. */
     public Optional<DynamoDbClient> guardedClient() { return Optional.ofNullable(guardedClient); }
+    /** Whether an attempt still running when the invocation is about to time out is counted (see the builder). */
+    public boolean overrunWatch() { return overrunWatch; }
 
     /**
      * This config with another dedup store and failure sink, without metrics and payload logging: what
@@ -127,6 +131,7 @@ public final class ProcessingConfig {
         b.logPayloads = false;
         b.metrics = false;
         b.clock = clock;
+        b.overrunWatch = overrunWatch;
         return b.build();
     }
 
@@ -149,6 +154,7 @@ public final class ProcessingConfig {
         private boolean metrics = true;
         private Clock clock = Clock.systemUTC();
         private DynamoDbClient guardedClient;
+        private boolean overrunWatch = true;
 
         private Builder(String consumerName) {
             this.consumerName = consumerName;
@@ -225,6 +231,16 @@ public final class ProcessingConfig {
          * credentials and retry policy apply; the caller owns it). Required in that mode, refused in others.
          */
         public Builder guardedClient(DynamoDbClient client) { this.guardedClient = client; return this; }
+
+        /**
+         * In {@link DedupMode#TRANSACTIONAL} and for position-keyed records in {@link DedupMode#WATERMARK} (modes
+         * that write nothing before a record's effect, so a Lambda timeout would end an attempt unseen): when half
+         * the {@link #deadlineMargin} is left and a record is still in the processor, a timer thread records its
+         * attempt as failed, so that a record that hangs every time uses up {@link #maxAttempts} and is parked.
+         * No write unless a record overruns. Default on; turn it off only where the Lambda context's remaining time
+         * is not real time (a simulated clock).
+         */
+        public Builder overrunWatch(boolean on) { this.overrunWatch = on; return this; }
 
         /**
          * @throws IllegalArgumentException naming the setting to change

@@ -54,6 +54,8 @@ final class BatchRun<R, T> {
     /** For watermark mode: failure entries of the first unfinished record of each scope. */
     final Map<String, DedupStore.Entry> failureEntries = new HashMap<>();
     final AtomicReference<RuntimeException> fatal = new AtomicReference<>();
+    /** Counts attempts that overrun the invocation where no lease would; null where none is needed. */
+    OverrunWatch overrunWatch;
     final boolean keyParallel;
     final long marginMillis;
     final boolean isolate;

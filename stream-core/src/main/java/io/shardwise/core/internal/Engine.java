@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +52,8 @@ public final class Engine<R, T> {
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final BatchReporter reporter;
+    /** The {@link OverrunWatch}es' timer: one daemon thread, started by the first batch that needs it. */
+    private ScheduledExecutorService overrunTimer;
     /** GUARDED mode: the key attributes of the tables written, looked up once (only a Put on a shared item needs them). */
     private final java.util.Map<String, List<String>> guardedKeys = GuardedWriter.newKeyCache();
 
@@ -81,6 +84,22 @@ public final class Engine<R, T> {
         if (ownedExecutor != null) {
             ownedExecutor.shutdownNow();
         }
+        synchronized (this) {
+            if (overrunTimer != null) {
+                overrunTimer.shutdownNow();
+            }
+        }
+    }
+
+    private synchronized ScheduledExecutorService overrunTimer() {
+        if (overrunTimer == null) {
+            overrunTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "shardwise-overrun-watch");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return overrunTimer;
     }
 
     public BatchResult process(List<StreamRecord<R>> records, Context context) {
@@ -92,6 +111,7 @@ public final class Engine<R, T> {
         BatchRun<R, T> run = new BatchRun<>(processor, decoder, config, store, sink, reporter, context,
                 BatchValidation.slots(records, store == null ? null : config.dedupMode()));
         prepare(run);
+        run.overrunWatch = OverrunWatch.arm(run, store, this::overrunTimer);
         try {
             if (prefetch(run)) {
                 FailureHandling<R, T> failures = new FailureHandling<>(run);
@@ -100,6 +120,10 @@ public final class Engine<R, T> {
         } catch (RuntimeException batchFatal) {
             releaseLeases(run, batchFatal);
             throw batchFatal;
+        } finally {
+            if (run.overrunWatch != null) {
+                run.overrunWatch.disarm();
+            }
         }
         BatchResult result = ResultBuilder.result(run.slots, Duration.ofNanos(System.nanoTime() - startNanos));
         reporter.report(records, result, run.dedupCalls.get(), config.clock().instant());

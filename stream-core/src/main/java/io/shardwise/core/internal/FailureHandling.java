@@ -35,7 +35,7 @@ final class FailureHandling<R, T> {
             retryable = true;
         }
         if (!retryable) {
-            parkOrFail(s, error, attempt, leaseToken, false, true);
+            parkOrFail(s, error, attempt, leaseToken, s.attemptCountedByWatch, true);
             return;
         }
         if (run.store != null && countAttempt && leaseToken != null && attempt >= run.config.maxAttempts()) {
@@ -47,7 +47,8 @@ final class FailureHandling<R, T> {
             return;
         }
         int attempts = attempt;
-        if (run.store != null && countAttempt) {
+        // An attempt the OverrunWatch already counted (it overran the invocation's time) is not counted twice.
+        if (run.store != null && countAttempt && !s.attemptCountedByWatch) {
             Instant exp = run.expiresAt(run.now());
             int recorded = run.storeCall(() -> run.store.recordFailure(s.id, leaseToken, exp), "record failure");
             if (recorded < 0) {
@@ -65,6 +66,16 @@ final class FailureHandling<R, T> {
         }
         s.set(Outcome.FAILED, error, attempts);
         logFailure(s);
+    }
+
+    /**
+     * A record whose earlier attempts used up the budget, the last of them never finished (a Lambda timeout or a
+     * crash while it ran: the next claim, or the {@link OverrunWatch}, counted it): parked without running again.
+     */
+    RetriesExhaustedException attemptsUsedUp(Slot<R, T> s, int attempts) {
+        return retriesExhausted(s, new UnfinishedAttemptsException(s.raw.describe() + ": " + attempts
+                + " earlier attempts used up the budget, the last of them never finished (the function timed out or "
+                + "crashed while it ran)"), attempts);
     }
 
     RetriesExhaustedException retriesExhausted(Slot<R, T> s, Throwable error, int attempts) {

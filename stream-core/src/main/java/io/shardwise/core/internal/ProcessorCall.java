@@ -45,6 +45,10 @@ final class ProcessorCall<R, T> {
         RecordContext rc = run.store != null ? new RecordContext(attempt, s.dedupKey, run.context, writes, guarded)
                 : RecordContext.withDeferredDedupKey(attempt, s, run.context, writes);
         Throwable failure = null;
+        OverrunWatch watch = run.overrunWatch;
+        if (watch != null) {
+            watch.entered(s);
+        }
         try {
             run.processor.process(s.decoded, rc);
         } catch (StackOverflowError e) {
@@ -56,6 +60,10 @@ final class ProcessorCall<R, T> {
             throw e;
         } catch (Throwable e) {
             failure = e;
+        } finally {
+            if (watch != null) {
+                watch.left(s);
+            }
         }
         if (Thread.interrupted() || failure instanceof InterruptedException) {
             state.interrupted = true;

@@ -29,6 +29,11 @@ final class Slot<R, T> implements Supplier<String> {
     Outcome outcome;
     /** Transactional mode: run, its writes waiting for the lane's next commit (outcome still null). */
     boolean staged;
+    /**
+     * The {@link OverrunWatch} counted this record's current attempt (it overran the invocation's time): a failure
+     * that follows must not count it again. Written by the processor's thread once the processor returned.
+     */
+    boolean attemptCountedByWatch;
     Throwable error;
     int attempts;
     /** {@link #position()}, parsed once: a sequence number is up to 128 bits, compared several times. */

@@ -56,10 +56,8 @@ abstract class StoreHandling<R, T> implements ModeHandling<R, T> {
         run.leases.put(s.id, claimed.leaseToken());
         int attempts = claimed.failedAttempts();
         if (attempts >= run.config.maxAttempts()) {
-            failures.parkOrFail(s, failures.retriesExhausted(s, new UnfinishedAttemptsException(s.raw.describe()
-                    + ": " + attempts + " earlier attempts used up the budget, the last of them never finished (the "
-                    + "function timed out or crashed while it ran)"), attempts), attempts, claimed.leaseToken(),
-                    false, true);
+            failures.parkOrFail(s, failures.attemptsUsedUp(s, attempts), attempts, claimed.leaseToken(), false,
+                    true);
             run.leases.remove(s.id);
             return null;
         }

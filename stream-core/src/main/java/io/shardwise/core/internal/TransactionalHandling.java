@@ -50,6 +50,17 @@ final class TransactionalHandling<R, T> extends StoreHandling<R, T> {
             return;
         }
         int attempt = entry == null || entry.isExpired(now) ? 1 : entry.attempts() + 1;
+        if (attempt > run.config.maxAttempts()) {
+            // Only an attempt that never finished leaves a live count this high (the OverrunWatch counted it; a
+            // failure that uses up the budget parks at once): park without running it again.
+            commits.commitPending(state);
+            if (run.blocked(s, state)) {
+                s.set(Outcome.NOT_ATTEMPTED, null, 0);
+            } else {
+                failures.parkOrFail(s, failures.attemptsUsedUp(s, attempt - 1), attempt - 1, null, true, true);
+            }
+            return;
+        }
         if (s.decodeError != null) {
             failAfterStaged(s, s.decodeError, attempt, false, state);
             return;

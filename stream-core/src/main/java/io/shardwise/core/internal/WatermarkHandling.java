@@ -35,7 +35,10 @@ final class WatermarkHandling<R, T> extends StoreHandling<R, T> {
             runPayloadKeyed(s, marker, state);
         } else {
             int attempt = marker == null || marker.isDone(run.now()) ? 1 : marker.attempts() + 1;
-            if (s.decodeError != null) {
+            if (attempt > run.config.maxAttempts()) {
+                // Used up by attempts that never finished (counted by the OverrunWatch): park, do not run again.
+                failures.parkOrFail(s, failures.attemptsUsedUp(s, attempt - 1), attempt - 1, null, true, true);
+            } else if (s.decodeError != null) {
                 failures.fail(s, s.decodeError, attempt, null, false);
             } else {
                 call.runProcessor(s, attempt, null, state);
