@@ -233,7 +233,8 @@ public final class ProcessingConfig {
         public Builder guardedClient(DynamoDbClient client) { this.guardedClient = client; return this; }
 
         /**
-         * In {@link DedupMode#TRANSACTIONAL} and for position-keyed records in {@link DedupMode#WATERMARK} (modes
+         * In {@link DedupMode#TRANSACTIONAL}, {@link DedupMode#GUARDED} and for position-keyed records in
+         * {@link DedupMode#WATERMARK} (modes
          * that write nothing before a record's effect, so a Lambda timeout would end an attempt unseen): when half
          * the {@link #deadlineMargin} is left and a record is still in the processor, a timer thread records its
          * attempt as failed, so that a record that hangs every time uses up {@link #maxAttempts} and is parked.

@@ -4,6 +4,7 @@ import io.shardwise.core.dedup.DedupMode;
 import io.shardwise.core.dedup.DedupStore;
 import io.shardwise.core.dedup.InMemoryDedupStore;
 import io.shardwise.testkit.FakeContext;
+import io.shardwise.testkit.dynamodb.DynamoDbEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,16 +30,26 @@ class OverrunWatchTest {
     private final CountDownLatch unblock = new CountDownLatch(1);
     private final List<Thread> abandoned = new ArrayList<>();
 
+    /** GUARDED's writes would go here; the records of these tests stage none. */
+    private final DynamoDbEngine engine = DynamoDbEngine.builder().build();
+
     @AfterEach
     void releaseTheHungDeliveries() throws InterruptedException {
         unblock.countDown();
         for (Thread t : abandoned) {
             t.join(5_000);
         }
+        engine.close();
+    }
+
+    private ProcessingConfig.Builder config(DedupMode mode, DedupStore store) {
+        ProcessingConfig.Builder b = ProcessingConfig.builder("overrun").metrics(false).dedupStore(store)
+                .dedupMode(mode);
+        return mode == DedupMode.GUARDED ? b.guardedClient(engine.client()) : b;
     }
 
     @ParameterizedTest
-    @EnumSource(value = DedupMode.class, names = {"TRANSACTIONAL", "WATERMARK"})
+    @EnumSource(value = DedupMode.class, names = {"TRANSACTIONAL", "WATERMARK", "GUARDED"})
     void aRecordThatHangsEveryAttemptIsCountedEachTimeAndParkedOnceTheBudgetIsUsedUp(DedupMode mode)
             throws Exception {
         InMemoryDedupStore store = new InMemoryDedupStore();
@@ -51,8 +62,7 @@ class OverrunWatchTest {
                 throw new IllegalStateException("the runtime was shut down (test)");
             }
         });
-        ProcessingConfig config = ProcessingConfig.builder("overrun").metrics(false).dedupStore(store)
-                .dedupMode(mode).maxAttempts(2).failureSink(sink).build();
+        ProcessingConfig config = config(mode, store).maxAttempts(2).failureSink(sink).build();
         List<StreamRecord<String>> batch = shard(2, 1);
         try (BatchProcessor<String, String> bp = BatchProcessor.create(hangsOnR0, config)) {
             for (int attempt = 1; attempt <= 2; attempt++) {
@@ -77,7 +87,7 @@ class OverrunWatchTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DedupMode.class, names = {"TRANSACTIONAL", "WATERMARK"})
+    @EnumSource(value = DedupMode.class, names = {"TRANSACTIONAL", "WATERMARK", "GUARDED"})
     void anAttemptThatOverranAndThenFailsAnywayIsCountedOnce(DedupMode mode) {
         InMemoryDedupStore store = new InMemoryDedupStore();
         RecordProcessor<String> slowThenFails = RecordProcessor.of((rec, c) -> {
@@ -86,8 +96,7 @@ class OverrunWatchTest {
                 throw new IllegalStateException("downstream unavailable (test)");
             }
         });
-        ProcessingConfig config = ProcessingConfig.builder("overrun").metrics(false).dedupStore(store)
-                .dedupMode(mode).maxAttempts(3).build();
+        ProcessingConfig config = config(mode, store).maxAttempts(3).build();
         try (BatchProcessor<String, String> bp = BatchProcessor.create(slowThenFails, config)) {
             BatchResult r = bp.process(shard(2, 1), FakeContext.withTimeout(Duration.ofMillis(1500)));
 

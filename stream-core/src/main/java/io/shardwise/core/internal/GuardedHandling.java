@@ -33,6 +33,11 @@ final class GuardedHandling<R, T> extends StoreHandling<R, T> {
             return;
         }
         int attempt = entry == null || entry.isExpired(now) ? 1 : entry.attempts() + 1;
+        if (attempt > run.config.maxAttempts()) {
+            // Used up by attempts that never finished (counted by the OverrunWatch): park, do not run again.
+            failures.parkOrFail(s, failures.attemptsUsedUp(s, attempt - 1), attempt - 1, null, true, true);
+            return;
+        }
         if (s.decodeError != null) {
             failures.fail(s, s.decodeError, attempt, null, false);
             return;

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Counts the attempts that would end unseen. {@code TRANSACTIONAL} records, and position-keyed records in
- * {@code WATERMARK} mode, take no lease (nothing is written before their effect, by design of their cost), so when
+ * Counts the attempts that would end unseen. {@code TRANSACTIONAL} and {@code GUARDED} records, and position-keyed
+ * records in {@code WATERMARK} mode, take no lease (nothing is written before their effect, by design of their cost), so when
  * a processor hangs until Lambda's timeout kills the invocation, nothing records that attempt, and a record that
  * hangs every time would never use up its retry budget. (Under a lease the next claim counts the ended lease
  * instead, see {@link StoreHandling#claim}.)
@@ -52,7 +52,7 @@ final class OverrunWatch {
     static OverrunWatch arm(BatchRun<?, ?> run, DedupStore unbounded,
                             java.util.function.Supplier<ScheduledExecutorService> scheduler) {
         if (run.context == null || unbounded == null || !run.config.overrunWatch()
-                || (run.mode != DedupMode.TRANSACTIONAL && run.mode != DedupMode.WATERMARK)) {
+                || run.mode == DedupMode.PER_RECORD) {
             return null;
         }
         long delay = run.context.getRemainingTimeInMillis() - run.marginMillis / 2;
