@@ -49,13 +49,20 @@ public final class Dynamo implements AutoCloseable {
 
     /** A pair of clients of one kind. */
     public record Clients(HttpClientKind kind, DynamoDbClient store, RequestCounter storeRequests,
-                          DynamoDbClient user, RequestCounter userRequests, ServiceTimer serviceTime) {
+                          DynamoDbClient user, RequestCounter userRequests, ServiceTimer serviceTime,
+                          CapacityMeter capacity) {
         public void resetCounts() {
             storeRequests.reset();
             userRequests.reset();
             serviceTime.reset();
+            capacity.reset();
         }
     }
+
+    /** The role of the dedup store's tables (shardwise's and the baseline's) in capacity figures. */
+    public static final String DEDUP_ROLE = "dedup table";
+    /** The role of the user's table in capacity figures. */
+    public static final String USER_ROLE = "user table";
 
     public final LatencyInjector latency = new LatencyInjector();
     public final String dedupTable;
@@ -88,10 +95,24 @@ public final class Dynamo implements AutoCloseable {
         RequestCounter store = new RequestCounter();
         RequestCounter user = new RequestCounter();
         ServiceTimer timer = new ServiceTimer();
-        return new Clients(kind, client(kind, store, timer), store, client(kind, user, timer), user, timer);
+        CapacityMeter capacity = new CapacityMeter();
+        return new Clients(kind, client(kind, store, timer, capacity), store, client(kind, user, timer, capacity), user,
+                timer, capacity);
     }
 
-    private DynamoDbClient client(HttpClientKind kind, RequestCounter counter, ServiceTimer timer) {
+    /**
+     * What a table is to the benchmark: {@link #DEDUP_ROLE} (shardwise's dedup table, the baseline's idempotency
+     * table) or {@link #USER_ROLE}; any other name as it is.
+     */
+    public String role(String table) {
+        if (table.equals(dedupTable) || table.equals(idempotencyTable)) {
+            return DEDUP_ROLE;
+        }
+        return table.equals(userTable) ? USER_ROLE : table;
+    }
+
+    private DynamoDbClient client(HttpClientKind kind, RequestCounter counter, ServiceTimer timer,
+                                  CapacityMeter capacity) {
         SdkHttpClient.Builder<?> http = switch (kind) {
             // Sized so that 32 key-parallel lanes never queue for a connection.
             case APACHE -> ApacheHttpClient.builder().maxConnections(64);
@@ -104,6 +125,7 @@ public final class Dynamo implements AutoCloseable {
                 .httpClientBuilder(http)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .addExecutionInterceptor(counter)
+                        .addExecutionInterceptor(capacity)
                         .addExecutionInterceptor(latency)
                         .addExecutionInterceptor(timer)
                         .apiCallTimeout(Duration.ofMinutes(2))

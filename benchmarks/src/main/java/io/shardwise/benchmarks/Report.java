@@ -276,16 +276,18 @@ public final class Report {
         List<Measurement> head = r.headline();
         Measurement baseline = Results.find(head, ContenderSpec.PER_RECORD_BASELINE);
         Measurement loop = Results.find(head, ContenderSpec.HAND_WRITTEN_LOOP);
-        b.append("| contender | dedup requests/record (by operation) | user requests/record | total");
+        b.append("| contender | dedup requests/record (by operation) | user requests/record | total "
+                + "| write / read units per record (by table and operation)");
         for (long l : s.latencies()) {
             b.append(" | wall @ ").append(l).append(" ms");
         }
         b.append(" | in DynamoDB Local @ ").append(s.headline()).append(" ms | vs per-record baseline | vs hand-written loop "
-                + "| caller CPU/batch | outcome |\n|---|---|---|---");
+                + "| caller CPU/batch | outcome |\n|---|---|---|---|---");
         b.append("|---".repeat(s.latencies().size())).append("|---|---|---|---|---|\n");
         for (Measurement m : head) {
             b.append("| ").append(m.spec().label()).append(" | ").append(storeCell(m)).append(" | ")
-                    .append(num(m.userPerRecord())).append(" | ").append(num(m.totalPerRecord()));
+                    .append(num(m.userPerRecord())).append(" | ").append(num(m.totalPerRecord())).append(" | ")
+                    .append(unitsCell(m));
             for (long l : s.latencies()) {
                 Measurement at = Results.find(r.allNew().get(l), m.spec());
                 b.append(" | ").append(at == null ? "–" : ms(at.medianMs()));
@@ -330,12 +332,14 @@ public final class Report {
                 .append(" ms injected latency.\n\n");
         Measurement baseline = Results.find(list, ContenderSpec.PER_RECORD_BASELINE);
         Measurement loop = Results.find(list, ContenderSpec.HAND_WRITTEN_LOOP);
-        b.append("| contender | dedup requests/record (by operation) | user requests/record | total | wall per batch "
+        b.append("| contender | dedup requests/record (by operation) | user requests/record | total "
+                + "| write / read units per record (by table and operation) | wall per batch "
                 + "| in DynamoDB Local | vs per-record baseline | vs hand-written loop | outcome |\n"
-                + "|---|---|---|---|---|---|---|---|---|\n");
+                + "|---|---|---|---|---|---|---|---|---|---|\n");
         for (Measurement m : list) {
             b.append("| ").append(m.spec().label()).append(" | ").append(storeCell(m)).append(" | ")
                     .append(num(m.userPerRecord())).append(" | ").append(num(m.totalPerRecord())).append(" | ")
+                    .append(unitsCell(m)).append(" | ")
                     .append(ms(m.medianMs())).append(" | ").append(ms(m.medianServiceMs())).append(" | ")
                     .append(ratio(baseline, m)).append(" | ")
                     .append(ratio(loop, m)).append(" | ").append(m.outcome()).append(" |\n");
@@ -535,6 +539,24 @@ public final class Report {
             return "0";
         }
         return "**" + num(m.storePerRecord()) + "** (" + ops(m.storeOps(), m.records()) + ")";
+    }
+
+    /**
+     * Write and read units per record, in total and by table role and operation, e.g. {@code **W 3.000 / R 0**
+     * (dedup table PutItem W 1.000, …)}.
+     */
+    static String unitsCell(Measurement m) {
+        CapacityMeter.Units total = m.unitsPerRecord();
+        if (m.capacity().isEmpty()) {
+            return "0";
+        }
+        StringJoiner j = new StringJoiner(", ");
+        m.capacity().forEach((use, u) -> {
+            CapacityMeter.Units per = u.per(m.records());
+            j.add(use.table() + " " + use.operation() + (per.write() > 0 ? " W " + num(per.write()) : "")
+                    + (per.read() > 0 ? " R " + num(per.read()) : ""));
+        });
+        return "**W " + num(total.write()) + " / R " + num(total.read()) + "** (" + j + ")";
     }
 
     static String ops(Map<String, Long> ops, int records) {

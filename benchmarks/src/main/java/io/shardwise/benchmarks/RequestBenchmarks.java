@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -47,6 +48,7 @@ public final class RequestBenchmarks {
         Map<ContenderSpec, Map<String, Long>> userOps = new HashMap<>();
         Map<ContenderSpec, List<Map<String, Double>>> service = new HashMap<>();
         Map<ContenderSpec, RunOutcome> outcomes = new HashMap<>();
+        Map<ContenderSpec, Map<CapacityMeter.Use, CapacityMeter.Units>> capacity = new HashMap<>();
         for (int run = 0; run < runs; run++) {
             for (ContenderSpec spec : specs) {
                 String namespace = "b" + runTag + "-" + RUN_IDS.incrementAndGet();
@@ -76,6 +78,7 @@ public final class RequestBenchmarks {
                     userOps.put(spec, clients.userRequests().snapshot());
                     service.computeIfAbsent(spec, k -> new ArrayList<>()).add(clients.serviceTime().snapshotMillis());
                     outcomes.put(spec, outcome);
+                    capacity.put(spec, byRole(clients.capacity().snapshot()));
                     progress.accept(String.format("%-16s %2d ms  run %d/%d  %-58s %10.1f ms  %s", scenario.id(),
                             latencyMs, run + 1, runs, spec.label().replace("**", ""), ms, outcome));
                 } finally {
@@ -86,8 +89,16 @@ public final class RequestBenchmarks {
         List<Measurement> out = new ArrayList<>();
         for (ContenderSpec spec : specs) {
             out.add(new Measurement(scenario, spec, kind, latencyMs, wall.get(spec), cpu.get(spec),
-                    storeOps.get(spec), userOps.get(spec), service.get(spec), outcomes.get(spec)));
+                    storeOps.get(spec), userOps.get(spec), service.get(spec), outcomes.get(spec), capacity.get(spec)));
         }
+        return out;
+    }
+
+    /** The meter's figures with each table named by its role, so that runs on differently named tables compare. */
+    private Map<CapacityMeter.Use, CapacityMeter.Units> byRole(Map<CapacityMeter.Use, CapacityMeter.Units> units) {
+        Map<CapacityMeter.Use, CapacityMeter.Units> out = new TreeMap<>();
+        units.forEach((use, u) -> out.merge(new CapacityMeter.Use(dynamo.role(use.table()), use.operation()), u,
+                CapacityMeter.Units::plus));
         return out;
     }
 

@@ -60,6 +60,28 @@ class BenchmarkHarnessTest {
     }
 
     @Test
+    void capacityUnitsAreCountedByTableAndOperationOnEveryClient() {
+        // Items under 1 KB: one write unit per write, two per transactional write; strongly consistent reads.
+        Measurement baseline = Results.find(results.headline(), ContenderSpec.PER_RECORD_BASELINE);
+        assertThat(baseline.unitsPerRecord()).isEqualTo(new CapacityMeter.Units(0, 3));
+        assertThat(baseline.unitsPerRecord(Dynamo.USER_ROLE)).isEqualTo(new CapacityMeter.Units(0, 1));
+        assertThat(baseline.capacity()).containsKeys(new CapacityMeter.Use(Dynamo.DEDUP_ROLE, "PutItem"),
+                new CapacityMeter.Use(Dynamo.DEDUP_ROLE, "UpdateItem"), new CapacityMeter.Use(Dynamo.USER_ROLE,
+                        "UpdateItem"));
+        Measurement loop = Results.find(results.headline(), ContenderSpec.HAND_WRITTEN_LOOP);
+        assertThat(loop.unitsPerRecord()).isEqualTo(new CapacityMeter.Units(0, 1));
+        Measurement tx = Results.find(results.headline(),
+                ContenderSpec.shardwise(DedupMode.TRANSACTIONAL, FailureMode.STOP_AT_FIRST_FAILURE, 1));
+        assertThat(tx.unitsPerRecord(Dynamo.USER_ROLE)).isEqualTo(new CapacityMeter.Units(0, 2));
+        assertThat(tx.unitsPerRecord(Dynamo.DEDUP_ROLE).write()).isEqualTo(2);
+        assertThat(tx.unitsPerRecord(Dynamo.DEDUP_ROLE).read()).isEqualTo(1);
+        // Redelivered: the baseline's 19 claims of done records fail their condition, one write unit each.
+        Measurement again = Results.find(results.redelivered(), ContenderSpec.PER_RECORD_BASELINE);
+        assertThat(again.capacity().get(new CapacityMeter.Use(Dynamo.DEDUP_ROLE,
+                "PutItem" + CapacityMeter.FAILED_SUFFIX))).isEqualTo(new CapacityMeter.Units(0, 19));
+    }
+
+    @Test
     void shardwiseSkipsWhatIsDoneAndCommitsTransactionallyInFewRequests() {
         ContenderSpec tx = ContenderSpec.shardwise(DedupMode.TRANSACTIONAL, FailureMode.STOP_AT_FIRST_FAILURE, 1);
         Measurement fresh = Results.find(results.headline(), tx);
@@ -91,7 +113,8 @@ class BenchmarkHarnessTest {
     void writesTheReportAndAChartThatCanBeRead() throws Exception {
         String md = Files.readString(out.resolve("benchmarks.md"));
         assertThat(md).contains("## Targets", "## 1. 20-record batch, all new", "benchmarks.png",
-                "baseline: per-record idempotency", "Not the reference settings", "## Paired CPU");
+                "baseline: per-record idempotency", "Not the reference settings", "## Paired CPU",
+                "write / read units per record");
         BufferedImage png = ImageIO.read(out.resolve("benchmarks.png").toFile());
         assertThat(png.getWidth()).isGreaterThan(1000);
         assertThat(new Report(results).targets()).isNotEmpty();
