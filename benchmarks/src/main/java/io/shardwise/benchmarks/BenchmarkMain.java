@@ -35,7 +35,8 @@ public final class BenchmarkMain {
         System.setProperty("java.awt.headless", "true");
         Settings settings = Settings.parse(args);
         run(settings, System.err::println);
-        System.err.println("Wrote " + settings.output().resolve("benchmarks.md") + " and benchmarks.png");
+        System.err.println("Wrote " + settings.output().resolve("benchmarks.md") + ", benchmarks.png and "
+                + "benchmarks-cost.png");
         // DynamoDB Local's threads would keep the JVM alive otherwise. A missed target is reported, not an error.
         LocalEmulators.stopAll();
         System.exit(0);
@@ -152,8 +153,10 @@ public final class BenchmarkMain {
                 allNew, redelivered, duplicates, keyParallel, calibration, large, input.retainedMb(), jmh, pairedCpu, allocation,
                 Duration.between(started, Instant.now()));
         Report report = new Report(results);
-        Files.writeString(settings.output().resolve("benchmarks.md"), report.markdown("benchmarks.png"));
+        Files.writeString(settings.output().resolve("benchmarks.md"), report.markdown("benchmarks.png",
+                "benchmarks-cost.png"));
         Chart.write(results, settings.output().resolve("benchmarks.png"));
+        Chart.writeCost(results, Pricing.US_EAST_1, settings.output().resolve("benchmarks-cost.png"));
         report.targets().forEach(t -> progress.accept((t.met() ? "MET     " : "MISSED  ") + t.target() + ": "
                 + t.figure()));
         return results;

@@ -30,19 +30,21 @@ public final class Report {
 
     private final Results r;
     private final Settings s;
+    private final Pricing pricing = Pricing.US_EAST_1;
 
     public Report(Results results) {
         this.r = results;
         this.s = results.settings();
     }
 
-    public String markdown(String chartFileName) {
+    public String markdown(String chartFileName, String costChartFileName) {
         StringBuilder b = new StringBuilder();
         header(b);
         b.append("![").append("Wall time per batch and requests per record, by contender, at ").append(s.headline())
                 .append(" ms injected latency](").append(chartFileName).append(")\n\n");
         targets(b);
         findings(b);
+        cost(b, costChartFileName);
         allNew(b);
         scenario(b, "redelivered", "2. The same batch redelivered, first " + (s.records() - 1) + " records done",
                 r.redelivered(), "Lambda retries a batch after a failure of its last record: everything before it "
@@ -147,6 +149,36 @@ public final class Report {
                 + "per record: the live-heap column of scenario 4.\n\n");
     }
 
+    private void cost(StringBuilder b, String costChartFileName) {
+        List<Measurement> head = r.headline();
+        Measurement baseline = Results.find(head, ContenderSpec.PER_RECORD_BASELINE);
+        b.append("## Cost per million records\n\n");
+        b.append(String.format(Locale.ROOT, "The all-new %,d-record batch at %d ms, one user write per record, items "
+                + "under 1 KB. Capacity units are DynamoDB's own figures (`ReturnConsumedCapacity` on every request "
+                + "of every client, summed from the responses by `CapacityMeter`; the embedded engine computes them "
+                + "by AWS's rules); a conditional write whose condition fails is counted as 1 write unit (DynamoDB "
+                + "charges it, its error carries no figure). Prices: %s%n%n", s.records(), s.headline(),
+                pricing.describe()));
+        b.append("![Cost per million records by contender: DynamoDB writes, DynamoDB reads, Lambda](")
+                .append(costChartFileName).append(")\n\n");
+        b.append("| contender | write units / record | read units / record | DynamoDB $/M records | Lambda $/M records "
+                + "(wall per batch) | **total $/M records** | vs per-record baseline |\n|---|---|---|---|---|---|---|\n");
+        for (Measurement m : head) {
+            Pricing.Cost c = pricing.perMillionRecords(m);
+            CapacityMeter.Units u = m.unitsPerRecord();
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s (%s) | **%s** | %s |%n", m.spec().label(),
+                    num(u.write()), num(u.read()), dollars(c.dynamo()), dollars(c.lambda()), ms(m.medianMs()),
+                    dollars(c.total()), baseline == null ? "–" : String.format(Locale.ROOT, "%.2f×",
+                            c.total() / pricing.perMillionRecords(baseline).total())));
+        }
+        b.append('\n');
+    }
+
+    /** The modes that apply each record's DynamoDB effect exactly once (docs/dedup.md). */
+    static boolean exactlyOnce(DedupMode m) {
+        return m == DedupMode.TRANSACTIONAL || m == DedupMode.GUARDED;
+    }
+
     public List<Target> targets() {
         List<Target> out = new ArrayList<>();
         List<Measurement> head = r.headline();
@@ -181,6 +213,8 @@ public final class Report {
                 + "the per-record baseline", s.records(), s.headline()), fig.toString(), met, baseline == null ? ""
                 : "derived, not measured: with the time spent inside DynamoDB Local taken out of both wall times, "
                 + derived));
+
+        out.add(costTarget(head, baseline));
 
         int maxC = s.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
         for (DedupMode m : new DedupMode[]{null, DedupMode.TRANSACTIONAL}) {
@@ -245,6 +279,22 @@ public final class Report {
         return out;
     }
 
+    private Target costTarget(List<Measurement> head, Measurement baseline) {
+        String label = String.format(Locale.ROOT, "$ per million records at %d ms, one user write: the cheapest "
+                + "exactly-once mode ≤ 0.5× the per-record baseline", s.headline());
+        Measurement cheapest = head.stream().filter(m -> !m.spec().isBaseline() && m.spec().mode() != null
+                        && exactlyOnce(m.spec().mode()) && m.spec().failureMode() == FailureMode.STOP_AT_FIRST_FAILURE)
+                .min(java.util.Comparator.comparingDouble(m -> pricing.perMillionRecords(m).total())).orElse(null);
+        if (baseline == null || cheapest == null) {
+            return new Target(label, "not measured", false, "");
+        }
+        double ratio = pricing.perMillionRecords(cheapest).total() / pricing.perMillionRecords(baseline).total();
+        return new Target(label, String.format(Locale.ROOT, "%s %s vs %s = **%.2f×**", name(cheapest.spec().mode()),
+                dollars(pricing.perMillionRecords(cheapest).total()), dollars(pricing.perMillionRecords(baseline)
+                        .total()), ratio), ratio <= 0.5, "DynamoDB on-demand and Lambda, prices under \"Cost per "
+                + "million records\"");
+    }
+
     private double bestSpeedup(int c) {
         return (double) s.keys() / Math.ceil(s.keys() / (double) c);
     }
@@ -282,8 +332,9 @@ public final class Report {
             b.append(" | wall @ ").append(l).append(" ms");
         }
         b.append(" | in DynamoDB Local @ ").append(s.headline()).append(" ms | vs per-record baseline | vs hand-written loop "
-                + "| caller CPU/batch | outcome |\n|---|---|---|---|---");
-        b.append("|---".repeat(s.latencies().size())).append("|---|---|---|---|---|\n");
+                + "| caller CPU/batch | $ per million records @ ").append(s.headline()).append(" ms | outcome |\n"
+                + "|---|---|---|---|---|---");
+        b.append("|---".repeat(s.latencies().size())).append("|---|---|---|---|---|---|\n");
         for (Measurement m : head) {
             b.append("| ").append(m.spec().label()).append(" | ").append(storeCell(m)).append(" | ")
                     .append(num(m.userPerRecord())).append(" | ").append(num(m.totalPerRecord())).append(" | ")
@@ -293,8 +344,8 @@ public final class Report {
                 b.append(" | ").append(at == null ? "–" : ms(at.medianMs()));
             }
             b.append(" | ").append(ms(m.medianServiceMs())).append(" | ").append(ratio(baseline, m)).append(" | ")
-                    .append(ratio(loop, m)).append(" | ").append(ms(m.medianCpuMs())).append(" | ").append(m.outcome())
-                    .append(" |\n");
+                    .append(ratio(loop, m)).append(" | ").append(ms(m.medianCpuMs())).append(" | ").append(usd(m))
+                    .append(" | ").append(m.outcome()).append(" |\n");
         }
         b.append('\n');
         serviceTimes(b, head);
@@ -334,15 +385,16 @@ public final class Report {
         Measurement loop = Results.find(list, ContenderSpec.HAND_WRITTEN_LOOP);
         b.append("| contender | dedup requests/record (by operation) | user requests/record | total "
                 + "| write / read units per record (by table and operation) | wall per batch "
-                + "| in DynamoDB Local | vs per-record baseline | vs hand-written loop | outcome |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| in DynamoDB Local | vs per-record baseline | vs hand-written loop | $ per million records "
+                + "| outcome |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Measurement m : list) {
             b.append("| ").append(m.spec().label()).append(" | ").append(storeCell(m)).append(" | ")
                     .append(num(m.userPerRecord())).append(" | ").append(num(m.totalPerRecord())).append(" | ")
                     .append(unitsCell(m)).append(" | ")
                     .append(ms(m.medianMs())).append(" | ").append(ms(m.medianServiceMs())).append(" | ")
                     .append(ratio(baseline, m)).append(" | ")
-                    .append(ratio(loop, m)).append(" | ").append(m.outcome()).append(" |\n");
+                    .append(ratio(loop, m)).append(" | ").append(usd(m)).append(" | ").append(m.outcome())
+                    .append(" |\n");
         }
         b.append('\n');
     }
@@ -573,6 +625,14 @@ public final class Report {
             return "0";
         }
         return v >= 0.1 ? String.format(Locale.ROOT, "%.3f", v) : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private String usd(Measurement m) {
+        return dollars(pricing.perMillionRecords(m).total());
+    }
+
+    static String dollars(double v) {
+        return String.format(Locale.ROOT, v >= 0.1 ? "$%.2f" : "$%.3f", v);
     }
 
     static String ms(double v) {

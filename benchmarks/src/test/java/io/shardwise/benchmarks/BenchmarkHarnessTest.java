@@ -114,9 +114,11 @@ class BenchmarkHarnessTest {
         String md = Files.readString(out.resolve("benchmarks.md"));
         assertThat(md).contains("## Targets", "## 1. 20-record batch, all new", "benchmarks.png",
                 "baseline: per-record idempotency", "Not the reference settings", "## Paired CPU",
-                "write / read units per record");
+                "write / read units per record", "## Cost per million records", "benchmarks-cost.png",
+                "$0.625 per million write request units");
         BufferedImage png = ImageIO.read(out.resolve("benchmarks.png").toFile());
         assertThat(png.getWidth()).isGreaterThan(1000);
+        assertThat(ImageIO.read(out.resolve("benchmarks-cost.png").toFile()).getWidth()).isGreaterThan(500);
         assertThat(new Report(results).targets()).isNotEmpty();
     }
 
