@@ -57,7 +57,9 @@ public final class Report {
                 + "retry does. The dedup key is the payload's `eventId` for every contender (shardwise: "
                 + "`RecordProcessor.dedupKey`; the baseline: an `eventKeyJMESPath` of `eventId`). A contender whose "
                 + "\"processed\" count is the whole batch rather than the distinct events ran the duplicates' effects "
-                + "again.");
+                + "again. Guarded mode is not in this table: it dedups on stream positions only and refuses a "
+                + "payload-derived key (a producer duplicate comes at a new position, which the item's guard cannot "
+                + "tell from a new event; docs/dedup.md).");
         large(b);
         keyParallel(b);
         pairedCpu(b);
@@ -121,6 +123,12 @@ public final class Report {
                 + "per-record baseline pays 3 requests per new record and a failed conditional put per duplicate; "
                 + "the hand-written loop and shardwise without dedup redo every redelivered record (see the "
                 + "\"processed\" counts: those are double effects).\n");
+        b.append("- **Capacity units.** Guarded mode's write is the effect itself: one plain conditional `UpdateItem` "
+                + "per record that also records the record's position on the item, no marker item and no "
+                + "transaction, so its write units are the hand-written loop's. Transactional mode pays two units "
+                + "for each of the marker and the user's write, plus a strongly consistent read per record: it is "
+                + "the fastest, not the cheapest. A redelivered record costs guarded mode a write unit (its guard "
+                + "fails, which DynamoDB charges), transactional mode half a read.\n");
         b.append("- **Watermark mode with a payload-derived key** also writes a marker per record so that producer "
                 + "duplicates are skipped (scenario 3); with the default `watermarkGroupSize(1)` that is one "
                 + "`TransactWriteItems` per record on top of the watermark's `PutItem`, about as many requests as the "
@@ -189,7 +197,9 @@ public final class Report {
         for (DedupMode m : ContenderSpec.BENCHED_MODES) {
             out.add(requestTarget("Redelivered, " + (s.records() - 1) + " done, " + name(m)
                     + ": dedup requests/record ≤ 0.011", r.redelivered(), m, 0.011, m == DedupMode.PER_RECORD
-                    ? "the one new record costs a claim and a completion on top of the batched reads" : ""));
+                    ? "the one new record costs a claim and a completion on top of the batched reads"
+                    : m == DedupMode.GUARDED ? "dedup requests are the prefetch read only; each done record's guarded "
+                    + "`UpdateItem` (a user request) fails its guard, 1 write unit each" : ""));
         }
         out.add(requestTarget("10 % producer duplicates, transactional: dedup requests/record ≤ 0.05",
                 r.duplicates(), DedupMode.TRANSACTIONAL, 0.05, ""));
@@ -215,6 +225,7 @@ public final class Report {
                 + derived));
 
         out.add(costTarget(head, baseline));
+        out.add(guardedUnitsTarget(head));
 
         int maxC = s.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
         for (DedupMode m : new DedupMode[]{null, DedupMode.TRANSACTIONAL}) {
@@ -293,6 +304,25 @@ public final class Report {
                 dollars(pricing.perMillionRecords(cheapest).total()), dollars(pricing.perMillionRecords(baseline)
                         .total()), ratio), ratio <= 0.5, "DynamoDB on-demand and Lambda, prices under \"Cost per "
                 + "million records\"");
+    }
+
+    private Target guardedUnitsTarget(List<Measurement> head) {
+        StringJoiner fig = new StringJoiner("; ");
+        boolean met = true;
+        boolean any = false;
+        for (FailureMode f : FailureMode.values()) {
+            Measurement m = Results.find(head, ContenderSpec.shardwise(DedupMode.GUARDED, f, 1));
+            if (m != null) {
+                any = true;
+                CapacityMeter.Units u = m.unitsPerRecord();
+                fig.add(String.format(Locale.ROOT, "%s: **%s** write, %s read units/record", failure(f),
+                        num(u.write()), num(u.read())));
+                met &= u.write() <= 1.1 + 1e-9;
+            }
+        }
+        return new Target("All new, guarded: ≤ 1.1 write units per record (one user write per record)",
+                any ? fig.toString() : "not measured", any && met, "the read unit is the strongly consistent "
+                + "prefetch of failure counts and parked markers (one `BatchGetItem` per 100 records)");
     }
 
     private double bestSpeedup(int c) {

@@ -109,7 +109,8 @@ public final class RequestBenchmarks {
                     namespace, effects);
             case HAND_WRITTEN_LOOP -> new HandWrittenLoop(effects::apply);
             case SHARDWISE -> new ShardwiseContender(spec, namespace, spec.mode() == null ? null
-                    : DynamoDbDedupStore.builder(clients.store(), dynamo.dedupTable).build(), effects, payloadKey);
+                    : DynamoDbDedupStore.builder(clients.store(), dynamo.dedupTable).build(), effects, payloadKey,
+                    clients.user());
         };
     }
 
