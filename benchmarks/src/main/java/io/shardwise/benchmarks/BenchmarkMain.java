@@ -20,11 +20,11 @@ import java.util.Map;
  * repository's {@code docs/}):
  * <pre>{@code
  * mvn -B -ntp -q install -DskipTests && mvn -B -ntp -q -pl benchmarks exec:exec
- * mvn -B -ntp -q -pl benchmarks exec:exec -Dbench.args="profile=quick"     # a few minutes, indicative only
+ * mvn -B -ntp -q -pl benchmarks exec:exec -Dbench.args="profile=full"      # every latency and variant, ~30 min
  * }</pre>
- * Order: JMH first (its forked JVMs then have the machine to themselves), then DynamoDB Local starts in this JVM
- * for the request scenarios, then the large batch. Progress goes to standard error. See {@link Settings} for the
- * knobs.
+ * Order: JMH first (its forked JVMs then have the machine to themselves), then the embedded DynamoDB engine
+ * (stream-testkit) starts in this JVM, served over HTTP on loopback, for the request scenarios, then the large
+ * batch. Progress goes to standard error. See {@link Settings} for the knobs.
  */
 public final class BenchmarkMain {
 
@@ -37,7 +37,7 @@ public final class BenchmarkMain {
         run(settings, System.err::println);
         System.err.println("Wrote " + settings.output().resolve("benchmarks.md") + ", benchmarks.png and "
                 + "benchmarks-cost.png");
-        // DynamoDB Local's threads would keep the JVM alive otherwise. A missed target is reported, not an error.
+        // The embedded DynamoDB engine's HTTP server threads would keep the JVM alive otherwise. A missed target is reported, not an error.
         LocalEmulators.stopAll();
         System.exit(0);
     }
@@ -60,13 +60,14 @@ public final class BenchmarkMain {
                     j.usPerRecord(), j.bytesPerRecord())));
         }
 
-        // Paired CPU: blocks of tens of ms alternate between the two; the full profile takes about 40 s.
-        boolean full = "full".equals(settings.profile());
+        // Paired CPU: blocks of tens of ms alternate between the two; full takes about 40 s, short about 10 s.
+        boolean full = settings.fullPairedCpu();
+        boolean smoke = "smoke".equals(settings.profile());
         List<PairedCpu.Result> pairedCpu = List.of(
-                PairedCpu.measure(settings.records(), settings.keys(), settings.payload(), full ? 100 : 5,
-                        full ? 10 : 2, full ? 40 : 4),
-                PairedCpu.measure(settings.large(), settings.keys(), settings.largePayload(), full ? 10 : 1,
-                        full ? 10 : 2, full ? 40 : 4));
+                PairedCpu.measure(settings.records(), settings.keys(), settings.payload(), full ? 100 : smoke ? 5 : 50,
+                        full ? 10 : smoke ? 2 : 5, full ? 40 : smoke ? 4 : 20),
+                PairedCpu.measure(settings.large(), settings.keys(), settings.largePayload(), full ? 10 : smoke ? 1 : 5,
+                        full ? 10 : smoke ? 2 : 5, full ? 40 : smoke ? 4 : 20));
         pairedCpu.forEach(p -> progress.accept(String.format("paired CPU %,d x %d B: loop %.3f, shardwise %.3f "
                 + "us/record, ratio %.2f (quartiles %.2f-%.2f)", p.records(), p.payloadBytes(), p.loopUs(),
                 p.shardwiseUs(), p.ratio(), p.q1(), p.q3())));
@@ -86,7 +87,7 @@ public final class BenchmarkMain {
             Scenario dups = new Scenario("duplicates", "10 % producer duplicates",
                     Workload.event(n, settings.keys(), settings.payload(), 10), null, true, 0);
             Scenario io = new Scenario("key-parallel", "key-parallel", batch, null, false, settings.waitMs());
-            List<ContenderSpec> sequential = ContenderSpec.allSequential();
+            List<ContenderSpec> sequential = ContenderSpec.allSequential(settings.isolateAll());
 
             // Warm-up: class loading and JIT for every contender, small batch, no latency; not reported.
             Scenario warm = new Scenario("warm-up", "warm-up", Workload.head(batch, Math.min(n, 200)), null, false, 0);

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * The picture at the top of docs/benchmarks.md: two log-scale bar charts side by side, wall time per batch and
  * requests per record, one bar group per contender, one colour per scenario (all new, redelivered, producer
- * duplicates), at the headline latency; and the cost chart ({@link #writeCost}). Needs {@code java.awt.headless=true} on a machine without a display.
+ * duplicates), at the headline latency; and the cost chart ({@link #writeCost}). Needs {@code
+ * java.awt.headless=true} on a machine without a display.
  */
 public final class Chart {
     private static final int WIDTH = 1000;

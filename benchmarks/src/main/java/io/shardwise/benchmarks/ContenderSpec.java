@@ -33,15 +33,20 @@ public record ContenderSpec(Kind kind, DedupMode mode, FailureMode failureMode, 
     public static final List<DedupMode> BENCHED_MODES = List.of(DedupMode.PER_RECORD, DedupMode.WATERMARK,
             DedupMode.TRANSACTIONAL, DedupMode.GUARDED);
 
-    /** Both baselines, shardwise without dedup, and shardwise in every dedup mode × failure mode, sequential. */
-    public static List<ContenderSpec> allSequential() {
+    /**
+     * Both baselines, shardwise without dedup, and shardwise in every dedup mode, sequential: stop-at-first, and
+     * isolate-key for every mode ({@code isolateAll}) or only for the exactly-once modes (whose targets name both).
+     */
+    public static List<ContenderSpec> allSequential(boolean isolateAll) {
         List<ContenderSpec> all = new ArrayList<>();
         all.add(PER_RECORD_BASELINE);
         all.add(HAND_WRITTEN_LOOP);
         all.add(shardwise(null, FailureMode.STOP_AT_FIRST_FAILURE, 1));
         for (DedupMode m : BENCHED_MODES) {
             for (FailureMode f : FailureMode.values()) {
-                all.add(shardwise(m, f, 1));
+                if (f == FailureMode.STOP_AT_FIRST_FAILURE || isolateAll || Report.exactlyOnce(m)) {
+                    all.add(shardwise(m, f, 1));
+                }
             }
         }
         return all;

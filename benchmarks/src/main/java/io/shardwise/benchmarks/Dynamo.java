@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * DynamoDB Local (in this JVM, on loopback) with the benchmark's tables and clients: for each HTTP client kind, one
- * client for the dedup store (or the baseline's idempotency records) and one for the user's own writes, each with
- * its own {@link RequestCounter} and both behind the same {@link LatencyInjector}. Counting the two apart tells
- * what dedup costs from what the user's code costs.
+ * The embedded DynamoDB engine of stream-testkit ({@code LocalEmulators.dynamoDb()}, in this JVM), reached over
+ * HTTP on loopback so that the SDK's HTTP client and marshalling stay in every measurement, with the benchmark's
+ * tables and clients: for each HTTP client kind, one client for the dedup store (or the baseline's idempotency
+ * records) and one for the user's own writes, each with its own {@link RequestCounter} and both behind the same
+ * {@link LatencyInjector} and {@link CapacityMeter}. Counting the two apart tells what dedup costs from what the
+ * user's code costs.
  *
  * <p>Tables: {@link #dedupTable} (shardwise's layout: key {@code id}, TTL {@code expiration}),
  * {@link #idempotencyTable} (the baseline's, same layout as Powertools' default), {@link #userTable} (key

@@ -80,14 +80,19 @@ public final class Report {
                 + "same process on the same inputs: **per-record idempotency** as Powertools for AWS Lambda does it, and "
                 + "a **hand-written loop** with no dedup at all.\n\n");
         b.append("Produced by:\n\n```bash\n").append(COMMAND);
-        if (!s.isReference()) {
+        if (!s.isReference() || !"default".equals(s.profile())) {
             b.append(" -Dbench.args=\"").append(s.args()).append('"');
         }
         b.append("\n```\n\n");
         if (!s.isReference()) {
             b.append("> **Not the reference settings** (`").append(s.args()).append("`): fewer runs or smaller "
-                    + "inputs than the full profile; figures are indicative only.\n\n");
+                    + "inputs than the default profile; figures are indicative only.\n\n");
         }
+        b.append("Profile `").append(s.profile()).append("`. The default profile (what the command above runs "
+                + "without `-Dbench.args`) takes under 10 minutes on 2 cores: one measured run per contender, "
+                + "injected latencies 0 and 5 ms, the isolate-key variants of the exactly-once modes only, JMH "
+                + "`quick`, a shorter paired-CPU measurement. `-Dbench.args=\"profile=full\"` (about half an hour) "
+                + "adds 2 and 10 ms, three runs, every isolate-key variant, full JMH and paired CPU.\n\n");
         b.append(String.format(Locale.ROOT, "Run %s on %d cores (%s, %s, heap %d MB), load average %.2f at the "
                         + "start and %.2f at the end, %s in all. %d measured run%s per contender and latency "
                         + "(median shown); injected latencies %s ms, headline %d ms.%n%n",
@@ -133,13 +138,13 @@ public final class Report {
                 + "duplicates are skipped (scenario 3); with the default `watermarkGroupSize(1)` that is one "
                 + "`TransactWriteItems` per record on top of the watermark's `PutItem`, about as many requests as the "
                 + "per-record baseline. `watermarkGroupSize(n)` is documented to batch both (not measured here).\n");
-        b.append("- **Wall time is round trips.** Wall time ≈ sequential requests × (latency + client and emulator "
+        b.append("- **Wall time is round trips.** Wall time ≈ sequential requests × (latency + client and engine "
                 + "cost). The transactional batch is 10 `BatchGetItem` pages, which `DynamoDbDedupStore` sends "
                 + "concurrently (`readConcurrency`, default 10: one round trip), then 20 `TransactWriteItems` of 100 "
                 + "items, sent one after another by design: a later transaction must not commit when an earlier one "
-                + "fails, or effects would overtake each other. Each 100-item transaction costs DynamoDB Local far "
-                + "more than a single write (see \"in DynamoDB Local\" and the per-call table under scenario 1), so "
-                + "at 5 ms the emulator's own time is most of the transactional wall time.\n");
+                + "fails, or effects would overtake each other. A 100-item transaction costs the embedded engine more "
+                + "than a single write (see \"in the engine\" and the per-call table under scenario 1): that share of "
+                + "the transactional wall time is the engine's, not DynamoDB's.\n");
         b.append("- **Key-parallel.** Without dedup, concurrency 32 comes close to its bound (100 keys of 10 records "
                 + "on 32 workers need 4 rounds). With transactional dedup the prefetch read (concurrent pages, before "
                 + "any lane starts: `Engine.Batch.prefetch`) and one commit per lane sit on the critical path.\n");
@@ -221,7 +226,7 @@ public final class Report {
         }
         out.add(new Target(String.format(Locale.ROOT, "%,d-record batch at %d ms: transactional ≥ 50× faster than "
                 + "the per-record baseline", s.records(), s.headline()), fig.toString(), met, baseline == null ? ""
-                : "derived, not measured: with the time spent inside DynamoDB Local taken out of both wall times, "
+                : "derived, not measured: with the time spent inside the embedded engine taken out of both wall times, "
                 + derived));
 
         out.add(costTarget(head, baseline));
@@ -361,7 +366,7 @@ public final class Report {
         for (long l : s.latencies()) {
             b.append(" | wall @ ").append(l).append(" ms");
         }
-        b.append(" | in DynamoDB Local @ ").append(s.headline()).append(" ms | vs per-record baseline | vs hand-written loop "
+        b.append(" | in the engine @ ").append(s.headline()).append(" ms | vs per-record baseline | vs hand-written loop "
                 + "| caller CPU/batch | $ per million records @ ").append(s.headline()).append(" ms | outcome |\n"
                 + "|---|---|---|---|---|---");
         b.append("|---".repeat(s.latencies().size())).append("|---|---|---|---|---|---|\n");
@@ -381,12 +386,12 @@ public final class Report {
         serviceTimes(b, head);
     }
 
-    /** Where DynamoDB Local's time goes: the mean time of one call per operation, in the all-new batch. */
+    /** Where the embedded engine's time goes: the mean time of one call per operation, in the all-new batch. */
     private void serviceTimes(StringBuilder b, List<Measurement> head) {
-        b.append("\"In DynamoDB Local\" is the wall time during which at least one request was between being sent and "
-                + "its response arriving (overlapping requests count once), injected latency excluded: the emulator's "
-                + "own work (SQLite, in this JVM) plus the loopback hop. DynamoDB's service times differ (a 100-item transaction is not 100 times a single write there), so this column "
-                + "says how much of a wall time is the emulator rather than the library. Mean time of one call:\n\n");
+        b.append("\"In the engine\" is the wall time during which at least one request was between being sent and "
+                + "its response arriving (overlapping requests count once), injected latency excluded: the embedded "
+                + "engine's own work (in memory, in this JVM, behind its HTTP server) plus the loopback hop. DynamoDB's service times differ (a 100-item transaction is not 100 times a single write there), so this column "
+                + "says how much of a wall time is the engine rather than the library. Mean time of one call:\n\n");
         b.append("| contender | per call, by operation |\n|---|---|\n");
         for (Measurement m : head) {
             Map<String, Long> calls = merged(m);
@@ -415,7 +420,7 @@ public final class Report {
         Measurement loop = Results.find(list, ContenderSpec.HAND_WRITTEN_LOOP);
         b.append("| contender | dedup requests/record (by operation) | user requests/record | total "
                 + "| write / read units per record (by table and operation) | wall per batch "
-                + "| in DynamoDB Local | vs per-record baseline | vs hand-written loop | $ per million records "
+                + "| in the engine | vs per-record baseline | vs hand-written loop | $ per million records "
                 + "| outcome |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Measurement m : list) {
             b.append("| ").append(m.spec().label()).append(" | ").append(storeCell(m)).append(" | ")
@@ -547,7 +552,8 @@ public final class Report {
             return;
         }
         b.append("## Calibration of the per-record baseline\n\n");
-        b.append("The real Powertools (batch + functional idempotency), measured on DynamoDB Local with 1,000 Kinesis "
+        b.append("The real Powertools (batch + functional idempotency), measured in an earlier session against a "
+                + "local DynamoDB emulator on loopback (not the embedded engine of these tables), with 1,000 Kinesis "
                 + "records and one user `UpdateItem` per record, made 3.0 requests/record and, redelivered with "
                 + "every record done, 1.0 failed conditional put per record. Its wall times are below next to this "
                 + "baseline's (all-new batch, same injected latencies). Wall time is about sequential requests × "
@@ -582,7 +588,12 @@ public final class Report {
                 + "failures; nothing else.\n"
                 + "  - *shardwise*: `KinesisBatchHandler` with `KinesisDecoders.json(Order.class)` and a "
                 + "`DynamoDbDedupStore`, in each dedup mode and failure mode (and without dedup), metrics off.\n"
-                + "- **DynamoDB**: DynamoDB Local 2.6.1 in the same JVM on loopback (`LocalEmulators.dynamoDb()`). "
+                + "- **DynamoDB**: the embedded DynamoDB engine of stream-testkit (`LocalEmulators.dynamoDb()`, in "
+                + "memory in the same JVM), reached over HTTP on loopback, so the SDK's HTTP client and marshalling "
+                + "are in every figure. It computes `ConsumedCapacity` by AWS's rules (1 write unit per KB, 2 in a "
+                + "transaction; 1 read unit per 4 KB strongly consistent, half eventually consistent); `CapacityMeter` "
+                + "sets `ReturnConsumedCapacity=TOTAL` on every request that does not ask for it and sums the "
+                + "responses by table and operation. "
                 + "Latency is injected per HTTP request (every attempt) by an SDK `ExecutionInterceptor` that waits in "
                 + "`beforeTransmission` (`LatencyInjector`). Requests are counted per operation with `RequestCounter`, "
                 + "on two clients: one for the dedup store (or the baseline's idempotency records), one for the user's "
@@ -591,7 +602,7 @@ public final class Report {
                 + "- **Runs**: each measured run builds a fresh contender with its own consumer name (so it starts with "
                 + "no dedup state); runs are interleaved across contenders; a warm-up pass runs every contender once "
                 + "before anything is measured. Wall time is `System.nanoTime()` around `handleRequest`; caller CPU is "
-                + "the calling thread's CPU time (SDK marshalling, HTTP client, decoding, engine; not DynamoDB Local's "
+                + "the calling thread's CPU time (SDK marshalling, HTTP client, decoding, engine; not the engine's "
                 + "threads).\n"
                 + "- **Configuration of every shardwise row**: EMF metrics off and library logging at WARN "
                 + "(`benchmarks/src/main/resources/logback.xml`), so the one INFO line per batch is not written; both "
@@ -601,7 +612,7 @@ public final class Report {
                 + "- **Peak heap** (10,000-record batch): live heap after `System.gc()` on the last record, minus the "
                 + "same reading before the batch; allocation from `ThreadMXBean.getCurrentThreadAllocatedBytes`.\n"
                 + "- The benchmarks never run in `mvn verify`: `BenchmarkHarnessTest` only checks the harness on a "
-                + "20-record input. Settings: `-Dbench.args=\"key=value …\"` (see `Settings`), e.g. `profile=quick`.\n");
+                + "20-record input. Settings: `-Dbench.args=\"key=value …\"` (see `Settings`), e.g. `profile=full`.\n");
     }
 
     // ---- formatting ----------------------------------------------------------------------------------------

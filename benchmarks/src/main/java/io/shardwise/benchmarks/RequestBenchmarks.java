@@ -16,10 +16,11 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs contenders through scenarios against DynamoDB Local with injected latency, and measures wall time,
- * requests by operation and caller CPU. Runs are interleaved (run 1 of every contender, then run 2…), so a burst of
- * load on the machine spreads over contenders instead of hitting one. Each run uses a fresh contender with its own
- * consumer name, so it starts from empty dedup state.
+ * Runs contenders through scenarios against the embedded DynamoDB engine (over HTTP on loopback) with injected
+ * latency, and measures wall time, requests by operation, capacity units by table and operation, and caller CPU.
+ * Runs are interleaved (run 1 of every contender, then run 2…), so a burst of load on the machine spreads over
+ * contenders instead of hitting one. Each run uses a fresh contender with its own consumer name, so it starts from
+ * empty dedup state.
  */
 public final class RequestBenchmarks {
     /** Lambda's maximum timeout: the deadline never stops a measured batch. */

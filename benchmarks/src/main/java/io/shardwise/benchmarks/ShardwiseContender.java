@@ -17,9 +17,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * shardwise as a user deploys it: a {@link KinesisBatchHandler} with the JSON decoder and a processor running the
  * same business logic as the baselines. In transactional mode the processor stages its write (committed with the
- * dedup markers); in guarded mode it stages it through {@code context.guarded()} (sent as one conditional
- * {@code UpdateItem} that carries the record's position); in every other mode it writes directly. Metrics (EMF to standard output) are off: they are one
- * line per batch and would only clutter the benchmark's output.
+ * dedup markers); in guarded mode it stages it through {@code context.guarded()} (sent as one conditional {@code
+ * UpdateItem} that carries the record's position); in every other mode it writes directly. Metrics (EMF to standard
+ * output) are off: they are one line per batch and would only clutter the benchmark's output.
  */
 public final class ShardwiseContender implements Contender {
     private final KinesisBatchHandler<Order> handler;

@@ -33,7 +33,7 @@ class BenchmarkHarnessTest {
 
     @Test
     void everyContenderFinishesEveryScenario() {
-        assertThat(results.headline()).hasSize(ContenderSpec.allSequential().size());
+        assertThat(results.headline()).hasSize(ContenderSpec.allSequential(results.settings().isolateAll()).size());
         for (List<Measurement> list : List.of(results.headline(), results.redelivered(), results.duplicates(),
                 results.keyParallel())) {
             assertThat(list).allSatisfy(m -> {
