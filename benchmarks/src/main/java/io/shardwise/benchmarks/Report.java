@@ -91,8 +91,9 @@ public final class Report {
         b.append("Profile `").append(s.profile()).append("`. The default profile (what the command above runs "
                 + "without `-Dbench.args`) takes under 10 minutes on 2 cores: one measured run per contender, "
                 + "injected latencies 0 and 5 ms, the isolate-key variants of the exactly-once modes only, JMH "
-                + "`quick`, a shorter paired-CPU measurement. `-Dbench.args=\"profile=full\"` (about half an hour) "
-                + "adds 2 and 10 ms, three runs, every isolate-key variant, full JMH and paired CPU.\n\n");
+                + "`short`, a shorter paired-CPU measurement, no calibration. `-Dbench.args=\"profile=full\"` (about "
+                + "half an hour) adds 2 and 10 ms, three runs, every isolate-key variant, full JMH and paired CPU and "
+                + "the calibration against the url-connection client.\n\n");
         b.append(String.format(Locale.ROOT, "Run %s on %d cores (%s, %s, heap %d MB), load average %.2f at the "
                         + "start and %.2f at the end, %s in all. %d measured run%s per contender and latency "
                         + "(median shown); injected latencies %s ms, headline %d ms.%n%n",
@@ -587,7 +588,10 @@ public final class Report {
                 + "  - *hand-written loop* (`HandWrittenLoop`): Jackson-decode each record, call the logic, report "
                 + "failures; nothing else.\n"
                 + "  - *shardwise*: `KinesisBatchHandler` with `KinesisDecoders.json(Order.class)` and a "
-                + "`DynamoDbDedupStore`, in each dedup mode and failure mode (and without dedup), metrics off.\n"
+                + "`DynamoDbDedupStore`, in each dedup mode and failure mode (and without dedup), metrics off; in "
+                + "transactional mode the processor stages its write into the commit (`context.transaction()`), in "
+                + "guarded mode through `context.guarded()` (`guardedClient` = the user's client), elsewhere it "
+                + "writes directly.\n"
                 + "- **DynamoDB**: the embedded DynamoDB engine of stream-testkit (`LocalEmulators.dynamoDb()`, in "
                 + "memory in the same JVM), reached over HTTP on loopback, so the SDK's HTTP client and marshalling "
                 + "are in every figure. It computes `ConsumedCapacity` by AWS's rules (1 write unit per KB, 2 in a "

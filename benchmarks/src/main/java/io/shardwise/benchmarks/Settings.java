@@ -25,11 +25,12 @@ import java.util.Map;
  * large        records of the large batch                                         10000
  * largePayload bytes of each large-batch record (10,000 x 600 = 6 MB)             600
  * largeRuns    timed runs of the large batch (after as many warm-up runs)         default 5, full 15
- * jmh          full | quick | off     full: 1 fork, 8 warm-up + 10 measured x 1 s; quick (default): 4 + 3
+ * jmh          full | quick | short | off     full: 1 fork, 8 warm-up + 10 measured x 1 s; quick: 4 + 3;
+ *              short (default): 3 + 2
  * isolate      all | exactly-once: the dedup modes also run with ISOLATE_PARTITION_KEY (they make the same
  *              requests as their stop-at-first twins when nothing fails)        default exactly-once, full all
  * paired       full | short: blocks of the paired CPU measurement (full about 40 s) default short, full full
- * calibration  on | off: the per-record baseline on both HTTP clients at 0 and headline ms
+ * calibration  on | off: the per-record baseline on both HTTP clients at 0 and headline ms  default off, full on
  * output       directory for benchmarks.md and benchmarks.png (default: -Dbench.output, else ./docs)
  * </pre>
  */
@@ -45,8 +46,9 @@ public record Settings(String profile, int runs, List<Long> latencies, long head
                 // The engine's path reaches steady state after about 4 s of warm-up (C2); give it 8.
                 case "full" -> new Jmh(name, 1, 8, 10, 1_000);
                 case "quick" -> new Jmh(name, 1, 4, 3, 1_000);
+                case "short" -> new Jmh(name, 1, 3, 2, 1_000);
                 case "off" -> new Jmh(name, 0, 0, 0, 0);
-                default -> throw new IllegalArgumentException("jmh must be full, quick or off, was " + name);
+                default -> throw new IllegalArgumentException("jmh must be full, quick, short or off, was " + name);
             };
         }
 
@@ -58,7 +60,7 @@ public record Settings(String profile, int runs, List<Long> latencies, long head
     /** Each profile's defaults, as key=value words. */
     private static final Map<String, String> PROFILES = Map.of(
             "full", "runs=3 latencies=0,2,5,10 largeRuns=15 jmh=full isolate=all paired=full",
-            "default", "runs=1 latencies=0,5 largeRuns=5 jmh=quick isolate=exactly-once paired=short",
+            "default", "runs=1 latencies=0,5 largeRuns=5 jmh=short calibration=off isolate=exactly-once paired=short",
             "smoke", "runs=1 latencies=0 headline=0 records=20 keys=4 waitMs=1 concurrency=1,4 large=200 largeRuns=2 "
                     + "jmh=off calibration=off isolate=all paired=short");
 

@@ -38,13 +38,13 @@ class SettingsTest {
         assertThat(s.large()).isEqualTo(10_000);
         assertThat(s.isolateAll()).isFalse();
         assertThat(s.fullPairedCpu()).isFalse();
-        assertThat(s.jmh().name()).isEqualTo("quick");
-        assertThat(s.calibration()).isTrue();
+        assertThat(s.jmh().name()).isEqualTo("short");
+        assertThat(s.calibration()).isFalse();
     }
 
     @Test
     void wordsOverrideTheProfileAndTheHeadlineLatencyIsAlwaysMeasured() {
-        Settings s = Settings.parse("profile=default runs=2 latencies=10,0 headline=3 jmh=off");
+        Settings s = Settings.parse("profile=default runs=2 latencies=10,0 headline=3 jmh=off calibration=on");
         assertThat(s.isReference()).isFalse();
         assertThat(s.runs()).isEqualTo(2);
         assertThat(s.latencies()).containsExactly(0L, 3L, 10L);
@@ -56,7 +56,7 @@ class SettingsTest {
     void badWordsAreRejectedWithWhatToWrite() {
         assertThatThrownBy(() -> Settings.parse("runs")).hasMessageContaining("key=value");
         assertThatThrownBy(() -> Settings.parse("profile=huge")).hasMessageContaining("profile must be one of");
-        assertThatThrownBy(() -> Settings.parse("jmh=some")).hasMessageContaining("full, quick or off");
+        assertThatThrownBy(() -> Settings.parse("jmh=some")).hasMessageContaining("full, quick, short or off");
         assertThatThrownBy(() -> Settings.parse("isolate=some")).hasMessageContaining("all or exactly-once");
         assertThat(List.of(Settings.parse("").profile())).containsExactly("default");
     }
