@@ -20,11 +20,11 @@ import java.util.Map;
  * repository's {@code docs/}):
  * <pre>{@code
  * mvn -B -ntp -q install -DskipTests && mvn -B -ntp -q -pl benchmarks exec:exec
- * mvn -B -ntp -q -pl benchmarks exec:exec -Dbench.args="profile=quick"     # a few minutes, indicative only
+ * mvn -B -ntp -q -pl benchmarks exec:exec -Dbench.args="profile=full"      # every latency and variant, ~30 min
  * }</pre>
- * Order: JMH first (its forked JVMs then have the machine to themselves), then DynamoDB Local starts in this JVM
- * for the request scenarios, then the large batch. Progress goes to standard error. See {@link Settings} for the
- * knobs.
+ * Order: JMH first (its forked JVMs then have the machine to themselves), then the embedded DynamoDB engine
+ * (stream-testkit) starts in this JVM, served over HTTP on loopback, for the request scenarios, then the large
+ * batch. Progress goes to standard error. See {@link Settings} for the knobs.
  */
 public final class BenchmarkMain {
 
@@ -35,8 +35,9 @@ public final class BenchmarkMain {
         System.setProperty("java.awt.headless", "true");
         Settings settings = Settings.parse(args);
         run(settings, System.err::println);
-        System.err.println("Wrote " + settings.output().resolve("benchmarks.md") + " and benchmarks.png");
-        // DynamoDB Local's threads would keep the JVM alive otherwise. A missed target is reported, not an error.
+        System.err.println("Wrote " + settings.output().resolve("benchmarks.md") + ", benchmarks.png and "
+                + "benchmarks-cost.png");
+        // The embedded DynamoDB engine's HTTP server threads would keep the JVM alive otherwise. A missed target is reported, not an error.
         LocalEmulators.stopAll();
         System.exit(0);
     }
@@ -59,13 +60,14 @@ public final class BenchmarkMain {
                     j.usPerRecord(), j.bytesPerRecord())));
         }
 
-        // Paired CPU: blocks of tens of ms alternate between the two; the full profile takes about 40 s.
-        boolean full = "full".equals(settings.profile());
+        // Paired CPU: blocks of tens of ms alternate between the two; full takes about 40 s, short about 10 s.
+        boolean full = settings.fullPairedCpu();
+        boolean smoke = "smoke".equals(settings.profile());
         List<PairedCpu.Result> pairedCpu = List.of(
-                PairedCpu.measure(settings.records(), settings.keys(), settings.payload(), full ? 100 : 5,
-                        full ? 10 : 2, full ? 40 : 4),
-                PairedCpu.measure(settings.large(), settings.keys(), settings.largePayload(), full ? 10 : 1,
-                        full ? 10 : 2, full ? 40 : 4));
+                PairedCpu.measure(settings.records(), settings.keys(), settings.payload(), full ? 100 : smoke ? 5 : 50,
+                        full ? 10 : smoke ? 2 : 5, full ? 40 : smoke ? 4 : 20),
+                PairedCpu.measure(settings.large(), settings.keys(), settings.largePayload(), full ? 10 : smoke ? 1 : 5,
+                        full ? 10 : smoke ? 2 : 5, full ? 40 : smoke ? 4 : 20));
         pairedCpu.forEach(p -> progress.accept(String.format("paired CPU %,d x %d B: loop %.3f, shardwise %.3f "
                 + "us/record, ratio %.2f (quartiles %.2f-%.2f)", p.records(), p.payloadBytes(), p.loopUs(),
                 p.shardwiseUs(), p.ratio(), p.q1(), p.q3())));
@@ -85,7 +87,7 @@ public final class BenchmarkMain {
             Scenario dups = new Scenario("duplicates", "10 % producer duplicates",
                     Workload.event(n, settings.keys(), settings.payload(), 10), null, true, 0);
             Scenario io = new Scenario("key-parallel", "key-parallel", batch, null, false, settings.waitMs());
-            List<ContenderSpec> sequential = ContenderSpec.allSequential();
+            List<ContenderSpec> sequential = ContenderSpec.allSequential(settings.isolateAll());
 
             // Warm-up: class loading and JIT for every contender, small batch, no latency; not reported.
             Scenario warm = new Scenario("warm-up", "warm-up", Workload.head(batch, Math.min(n, 200)), null, false, 0);
@@ -104,8 +106,8 @@ public final class BenchmarkMain {
             }
             redelivered = bench.measure(redelivery, sequential, Dynamo.HttpClientKind.APACHE, settings.headline(),
                     settings.runs(), progress);
-            duplicates = bench.measure(dups, sequential, Dynamo.HttpClientKind.APACHE, settings.headline(),
-                    settings.runs(), progress);
+            duplicates = bench.measure(dups, sequential.stream().filter(ContenderSpec::takesPayloadKeys).toList(),
+                    Dynamo.HttpClientKind.APACHE, settings.headline(), settings.runs(), progress);
             List<ContenderSpec> parallel = new ArrayList<>();
             parallel.add(ContenderSpec.PER_RECORD_BASELINE);
             parallel.add(ContenderSpec.HAND_WRITTEN_LOOP);
@@ -152,8 +154,10 @@ public final class BenchmarkMain {
                 allNew, redelivered, duplicates, keyParallel, calibration, large, input.retainedMb(), jmh, pairedCpu, allocation,
                 Duration.between(started, Instant.now()));
         Report report = new Report(results);
-        Files.writeString(settings.output().resolve("benchmarks.md"), report.markdown("benchmarks.png"));
+        Files.writeString(settings.output().resolve("benchmarks.md"), report.markdown("benchmarks.png",
+                "benchmarks-cost.png"));
         Chart.write(results, settings.output().resolve("benchmarks.png"));
+        Chart.writeCost(results, Pricing.US_EAST_1, settings.output().resolve("benchmarks-cost.png"));
         report.targets().forEach(t -> progress.accept((t.met() ? "MET     " : "MISSED  ") + t.target() + ": "
                 + t.figure()));
         return results;

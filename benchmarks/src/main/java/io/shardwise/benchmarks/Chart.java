@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * The picture at the top of docs/benchmarks.md: two log-scale bar charts side by side, wall time per batch and
  * requests per record, one bar group per contender, one colour per scenario (all new, redelivered, producer
- * duplicates), at the headline latency. Needs {@code java.awt.headless=true} on a machine without a display.
+ * duplicates), at the headline latency; and the cost chart ({@link #writeCost}). Needs {@code
+ * java.awt.headless=true} on a machine without a display.
  */
 public final class Chart {
     private static final int WIDTH = 1000;
@@ -72,6 +73,42 @@ public final class Chart {
             g.dispose();
         }
         ImageIO.write(both, "png", png.toFile());
+    }
+
+    /**
+     * The cost chart of docs/benchmarks.md: US$ per million records of the all-new batch at the headline latency,
+     * one stacked bar per contender (DynamoDB writes, DynamoDB reads, Lambda), linear axis.
+     */
+    public static void writeCost(Results r, Pricing pricing, Path png) throws IOException {
+        List<Measurement> head = r.headline();
+        List<String> labels = head.stream().map(m -> m.spec().shortLabel()).toList();
+        List<Double> writes = new ArrayList<>();
+        List<Double> reads = new ArrayList<>();
+        List<Double> lambda = new ArrayList<>();
+        for (Measurement m : head) {
+            Pricing.Cost c = pricing.perMillionRecords(m);
+            writes.add(c.dynamoWrites());
+            reads.add(c.dynamoReads());
+            lambda.add(c.lambda());
+        }
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(String.format("US$ per million records, %,d-record batches at %d ms per request (%s)",
+                        r.settings().records(), r.settings().headline(), "on-demand, us-east-1"))
+                .yAxisTitle("US$ per million records").build();
+        c.getStyler().setStacked(true);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        c.getStyler().setXAxisLabelRotation(40);
+        c.getStyler().setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setPlotGridVerticalLinesVisible(false);
+        c.getStyler().setAvailableSpaceFill(0.8);
+        c.getStyler().setYAxisDecimalPattern("$#,##0.00");
+        c.getStyler().setSeriesColors(new Color[]{new Color(0x1f77b4), new Color(0x9ecae1), new Color(0xff7f0e)});
+        c.addSeries("DynamoDB writes", labels, writes);
+        c.addSeries("DynamoDB reads", labels, reads);
+        c.addSeries("Lambda (" + pricing.lambdaArchitecture() + ", " + pricing.lambdaMemoryMb() + " MB)", labels,
+                lambda);
+        BitmapEncoder.saveBitmap(c, png.toString().replaceFirst("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
     }
 
     private static CategoryChart chart(String title, String yTitle) {

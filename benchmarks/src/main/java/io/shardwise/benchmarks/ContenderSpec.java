@@ -26,25 +26,39 @@ public record ContenderSpec(Kind kind, DedupMode mode, FailureMode failureMode, 
         return new ContenderSpec(Kind.SHARDWISE, mode, failureMode, concurrency);
     }
 
-    /** Both baselines, shardwise without dedup, and shardwise in every dedup mode × failure mode, sequential. */
     /**
-     * The dedup modes the benchmarks run. GUARDED is not among them yet: its processor must stage its one item
-     * write through {@code context.guarded()}, which the benchmarks' shared processor does not.
+     * The dedup modes the benchmarks run: every one. In GUARDED mode the processor stages its one item write through
+     * {@code context.guarded()} (see {@link ShardwiseContender}).
      */
     public static final List<DedupMode> BENCHED_MODES = List.of(DedupMode.PER_RECORD, DedupMode.WATERMARK,
-            DedupMode.TRANSACTIONAL);
+            DedupMode.TRANSACTIONAL, DedupMode.GUARDED);
 
-    public static List<ContenderSpec> allSequential() {
+    /**
+     * Both baselines, shardwise without dedup, and shardwise in every dedup mode, sequential: stop-at-first, and
+     * isolate-key for every mode ({@code isolateAll}) or only for the exactly-once modes (whose targets name both).
+     */
+    public static List<ContenderSpec> allSequential(boolean isolateAll) {
         List<ContenderSpec> all = new ArrayList<>();
         all.add(PER_RECORD_BASELINE);
         all.add(HAND_WRITTEN_LOOP);
         all.add(shardwise(null, FailureMode.STOP_AT_FIRST_FAILURE, 1));
         for (DedupMode m : BENCHED_MODES) {
             for (FailureMode f : FailureMode.values()) {
-                all.add(shardwise(m, f, 1));
+                if (f == FailureMode.STOP_AT_FIRST_FAILURE || isolateAll || Report.exactlyOnce(m)) {
+                    all.add(shardwise(m, f, 1));
+                }
             }
         }
         return all;
+    }
+
+    /**
+     * Whether this contender can run a scenario that dedups on the payload's event id: GUARDED cannot (the item's
+     * guard is the last stream position applied, and a producer duplicate comes at a new position), and refuses
+     * such a processor when the handler is built.
+     */
+    public boolean takesPayloadKeys() {
+        return mode != DedupMode.GUARDED;
     }
 
     public boolean isBaseline() {

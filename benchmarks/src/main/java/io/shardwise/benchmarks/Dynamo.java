@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * DynamoDB Local (in this JVM, on loopback) with the benchmark's tables and clients: for each HTTP client kind, one
- * client for the dedup store (or the baseline's idempotency records) and one for the user's own writes, each with
- * its own {@link RequestCounter} and both behind the same {@link LatencyInjector}. Counting the two apart tells
- * what dedup costs from what the user's code costs.
+ * The embedded DynamoDB engine of stream-testkit ({@code LocalEmulators.dynamoDb()}, in this JVM), reached over
+ * HTTP on loopback so that the SDK's HTTP client and marshalling stay in every measurement, with the benchmark's
+ * tables and clients: for each HTTP client kind, one client for the dedup store (or the baseline's idempotency
+ * records) and one for the user's own writes, each with its own {@link RequestCounter} and both behind the same
+ * {@link LatencyInjector} and {@link CapacityMeter}. Counting the two apart tells what dedup costs from what the
+ * user's code costs.
  *
  * <p>Tables: {@link #dedupTable} (shardwise's layout: key {@code id}, TTL {@code expiration}),
  * {@link #idempotencyTable} (the baseline's, same layout as Powertools' default), {@link #userTable} (key
@@ -49,13 +51,20 @@ public final class Dynamo implements AutoCloseable {
 
     /** A pair of clients of one kind. */
     public record Clients(HttpClientKind kind, DynamoDbClient store, RequestCounter storeRequests,
-                          DynamoDbClient user, RequestCounter userRequests, ServiceTimer serviceTime) {
+                          DynamoDbClient user, RequestCounter userRequests, ServiceTimer serviceTime,
+                          CapacityMeter capacity) {
         public void resetCounts() {
             storeRequests.reset();
             userRequests.reset();
             serviceTime.reset();
+            capacity.reset();
         }
     }
+
+    /** The role of the dedup store's tables (shardwise's and the baseline's) in capacity figures. */
+    public static final String DEDUP_ROLE = "dedup table";
+    /** The role of the user's table in capacity figures. */
+    public static final String USER_ROLE = "user table";
 
     public final LatencyInjector latency = new LatencyInjector();
     public final String dedupTable;
@@ -88,10 +97,24 @@ public final class Dynamo implements AutoCloseable {
         RequestCounter store = new RequestCounter();
         RequestCounter user = new RequestCounter();
         ServiceTimer timer = new ServiceTimer();
-        return new Clients(kind, client(kind, store, timer), store, client(kind, user, timer), user, timer);
+        CapacityMeter capacity = new CapacityMeter();
+        return new Clients(kind, client(kind, store, timer, capacity), store, client(kind, user, timer, capacity), user,
+                timer, capacity);
     }
 
-    private DynamoDbClient client(HttpClientKind kind, RequestCounter counter, ServiceTimer timer) {
+    /**
+     * What a table is to the benchmark: {@link #DEDUP_ROLE} (shardwise's dedup table, the baseline's idempotency
+     * table) or {@link #USER_ROLE}; any other name as it is.
+     */
+    public String role(String table) {
+        if (table.equals(dedupTable) || table.equals(idempotencyTable)) {
+            return DEDUP_ROLE;
+        }
+        return table.equals(userTable) ? USER_ROLE : table;
+    }
+
+    private DynamoDbClient client(HttpClientKind kind, RequestCounter counter, ServiceTimer timer,
+                                  CapacityMeter capacity) {
         SdkHttpClient.Builder<?> http = switch (kind) {
             // Sized so that 32 key-parallel lanes never queue for a connection.
             case APACHE -> ApacheHttpClient.builder().maxConnections(64);
@@ -104,6 +127,7 @@ public final class Dynamo implements AutoCloseable {
                 .httpClientBuilder(http)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .addExecutionInterceptor(counter)
+                        .addExecutionInterceptor(capacity)
                         .addExecutionInterceptor(latency)
                         .addExecutionInterceptor(timer)
                         .apiCallTimeout(Duration.ofMinutes(2))

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Adds a fixed delay to every HTTP request an SDK client sends, standing in for the network round trip to
- * DynamoDB in AWS (DynamoDB Local on loopback answers in well under a millisecond). The delay is spent in
+ * DynamoDB in AWS (the embedded engine on loopback answers in about a millisecond or less). The delay is spent in
  * {@code beforeTransmission}, once per attempt (an SDK retry pays it again, as a real retry would), on the calling
  * thread, so concurrent callers wait in parallel as they would on a real network.
  *

@@ -12,13 +12,16 @@ import java.util.TreeMap;
  * records ended as.
  *
  * @param serviceMs   per run, milliseconds between sending each request and its response by operation
- *                    (DynamoDB Local's work and the loopback hop, without the injected latency)
+ *                    (the embedded engine's work and the loopback hop, without the injected latency)
+ * @param capacity    capacity units of the last run by table role ({@link Dynamo#DEDUP_ROLE},
+ *                    {@link Dynamo#USER_ROLE}) and operation (deterministic, as the requests are)
  * @param callerCpuMs CPU time of the calling thread per run (SDK marshalling, HTTP client, engine, decoding; not
- *                    DynamoDB Local's threads, not worker threads of key-parallel runs)
+ *                    the embedded engine's server threads, not worker threads of key-parallel runs)
  */
 public record Measurement(Scenario scenario, ContenderSpec spec, Dynamo.HttpClientKind client, long latencyMs,
                           List<Double> wallMs, List<Double> callerCpuMs, Map<String, Long> storeOps,
-                          Map<String, Long> userOps, List<Map<String, Double>> serviceMs, RunOutcome outcome) {
+                          Map<String, Long> userOps, List<Map<String, Double>> serviceMs, RunOutcome outcome,
+                          Map<CapacityMeter.Use, CapacityMeter.Units> capacity) {
 
     public double medianMs() {
         return median(wallMs);
@@ -29,7 +32,7 @@ public record Measurement(Scenario scenario, ContenderSpec spec, Dynamo.HttpClie
     }
 
     /**
-     * Median over runs of the wall time during which a call to DynamoDB Local was in flight (overlapping calls
+     * Median over runs of the wall time during which a call to the embedded DynamoDB engine was in flight (overlapping calls
      * counted once; older runs without that figure: the sum over operations).
      */
     public double medianServiceMs() {
@@ -67,6 +70,18 @@ public record Measurement(Scenario scenario, ContenderSpec spec, Dynamo.HttpClie
         storeOps.forEach((k, v) -> all.merge(k, v / (double) records(), Double::sum));
         userOps.forEach((k, v) -> all.merge(k, v / (double) records(), Double::sum));
         return all;
+    }
+
+    /** Read and write units per record, every table and operation. */
+    public CapacityMeter.Units unitsPerRecord() {
+        return capacity.values().stream().reduce(CapacityMeter.Units.NONE, CapacityMeter.Units::plus)
+                .per(records());
+    }
+
+    /** Read and write units per record on the tables of one role. */
+    public CapacityMeter.Units unitsPerRecord(String role) {
+        return capacity.entrySet().stream().filter(e -> e.getKey().table().equals(role)).map(Map.Entry::getValue)
+                .reduce(CapacityMeter.Units.NONE, CapacityMeter.Units::plus).per(records());
     }
 
     static double median(List<Double> values) {

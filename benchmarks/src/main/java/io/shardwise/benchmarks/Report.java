@@ -30,19 +30,21 @@ public final class Report {
 
     private final Results r;
     private final Settings s;
+    private final Pricing pricing = Pricing.US_EAST_1;
 
     public Report(Results results) {
         this.r = results;
         this.s = results.settings();
     }
 
-    public String markdown(String chartFileName) {
+    public String markdown(String chartFileName, String costChartFileName) {
         StringBuilder b = new StringBuilder();
         header(b);
         b.append("![").append("Wall time per batch and requests per record, by contender, at ").append(s.headline())
                 .append(" ms injected latency](").append(chartFileName).append(")\n\n");
         targets(b);
         findings(b);
+        cost(b, costChartFileName);
         allNew(b);
         scenario(b, "redelivered", "2. The same batch redelivered, first " + (s.records() - 1) + " records done",
                 r.redelivered(), "Lambda retries a batch after a failure of its last record: everything before it "
@@ -55,7 +57,9 @@ public final class Report {
                 + "retry does. The dedup key is the payload's `eventId` for every contender (shardwise: "
                 + "`RecordProcessor.dedupKey`; the baseline: an `eventKeyJMESPath` of `eventId`). A contender whose "
                 + "\"processed\" count is the whole batch rather than the distinct events ran the duplicates' effects "
-                + "again.");
+                + "again. Guarded mode is not in this table: it dedups on stream positions only and refuses a "
+                + "payload-derived key (a producer duplicate comes at a new position, which the item's guard cannot "
+                + "tell from a new event; docs/dedup.md).");
         large(b);
         keyParallel(b);
         pairedCpu(b);
@@ -76,14 +80,20 @@ public final class Report {
                 + "same process on the same inputs: **per-record idempotency** as Powertools for AWS Lambda does it, and "
                 + "a **hand-written loop** with no dedup at all.\n\n");
         b.append("Produced by:\n\n```bash\n").append(COMMAND);
-        if (!s.isReference()) {
+        if (!s.isReference() || !"default".equals(s.profile())) {
             b.append(" -Dbench.args=\"").append(s.args()).append('"');
         }
         b.append("\n```\n\n");
         if (!s.isReference()) {
             b.append("> **Not the reference settings** (`").append(s.args()).append("`): fewer runs or smaller "
-                    + "inputs than the full profile; figures are indicative only.\n\n");
+                    + "inputs than the default profile; figures are indicative only.\n\n");
         }
+        b.append("Profile `").append(s.profile()).append("`. The default profile (what the command above runs "
+                + "without `-Dbench.args`) takes under 10 minutes on 2 cores: one measured run per contender, "
+                + "injected latencies 0 and 5 ms, the isolate-key variants of the exactly-once modes only, JMH "
+                + "`short`, a shorter paired-CPU measurement, no calibration. `-Dbench.args=\"profile=full\"` (about "
+                + "half an hour) adds 2 and 10 ms, three runs, every isolate-key variant, full JMH and paired CPU and "
+                + "the calibration against the url-connection client.\n\n");
         b.append(String.format(Locale.ROOT, "Run %s on %d cores (%s, %s, heap %d MB), load average %.2f at the "
                         + "start and %.2f at the end, %s in all. %d measured run%s per contender and latency "
                         + "(median shown); injected latencies %s ms, headline %d ms.%n%n",
@@ -119,17 +129,23 @@ public final class Report {
                 + "per-record baseline pays 3 requests per new record and a failed conditional put per duplicate; "
                 + "the hand-written loop and shardwise without dedup redo every redelivered record (see the "
                 + "\"processed\" counts: those are double effects).\n");
+        b.append("- **Capacity units.** Guarded mode's write is the effect itself: one plain conditional `UpdateItem` "
+                + "per record that also records the record's position on the item, no marker item and no "
+                + "transaction, so its write units are the hand-written loop's. Transactional mode pays two units "
+                + "for each of the marker and the user's write, plus a strongly consistent read per record: it is "
+                + "the fastest, not the cheapest. A redelivered record costs guarded mode a write unit (its guard "
+                + "fails, which DynamoDB charges), transactional mode half a read.\n");
         b.append("- **Watermark mode with a payload-derived key** also writes a marker per record so that producer "
                 + "duplicates are skipped (scenario 3); with the default `watermarkGroupSize(1)` that is one "
                 + "`TransactWriteItems` per record on top of the watermark's `PutItem`, about as many requests as the "
                 + "per-record baseline. `watermarkGroupSize(n)` is documented to batch both (not measured here).\n");
-        b.append("- **Wall time is round trips.** Wall time ≈ sequential requests × (latency + client and emulator "
+        b.append("- **Wall time is round trips.** Wall time ≈ sequential requests × (latency + client and engine "
                 + "cost). The transactional batch is 10 `BatchGetItem` pages, which `DynamoDbDedupStore` sends "
                 + "concurrently (`readConcurrency`, default 10: one round trip), then 20 `TransactWriteItems` of 100 "
                 + "items, sent one after another by design: a later transaction must not commit when an earlier one "
-                + "fails, or effects would overtake each other. Each 100-item transaction costs DynamoDB Local far "
-                + "more than a single write (see \"in DynamoDB Local\" and the per-call table under scenario 1), so "
-                + "at 5 ms the emulator's own time is most of the transactional wall time.\n");
+                + "fails, or effects would overtake each other. A 100-item transaction costs the embedded engine more "
+                + "than a single write (see \"in the engine\" and the per-call table under scenario 1): that share of "
+                + "the transactional wall time is the engine's, not DynamoDB's.\n");
         b.append("- **Key-parallel.** Without dedup, concurrency 32 comes close to its bound (100 keys of 10 records "
                 + "on 32 workers need 4 rounds). With transactional dedup the prefetch read (concurrent pages, before "
                 + "any lane starts: `Engine.Batch.prefetch`) and one commit per lane sit on the critical path.\n");
@@ -147,6 +163,36 @@ public final class Report {
                 + "per record: the live-heap column of scenario 4.\n\n");
     }
 
+    private void cost(StringBuilder b, String costChartFileName) {
+        List<Measurement> head = r.headline();
+        Measurement baseline = Results.find(head, ContenderSpec.PER_RECORD_BASELINE);
+        b.append("## Cost per million records\n\n");
+        b.append(String.format(Locale.ROOT, "The all-new %,d-record batch at %d ms, one user write per record, items "
+                + "under 1 KB. Capacity units are DynamoDB's own figures (`ReturnConsumedCapacity` on every request "
+                + "of every client, summed from the responses by `CapacityMeter`; the embedded engine computes them "
+                + "by AWS's rules); a conditional write whose condition fails is counted as 1 write unit (DynamoDB "
+                + "charges it, its error carries no figure). Prices: %s%n%n", s.records(), s.headline(),
+                pricing.describe()));
+        b.append("![Cost per million records by contender: DynamoDB writes, DynamoDB reads, Lambda](")
+                .append(costChartFileName).append(")\n\n");
+        b.append("| contender | write units / record | read units / record | DynamoDB $/M records | Lambda $/M records "
+                + "(wall per batch) | **total $/M records** | vs per-record baseline |\n|---|---|---|---|---|---|---|\n");
+        for (Measurement m : head) {
+            Pricing.Cost c = pricing.perMillionRecords(m);
+            CapacityMeter.Units u = m.unitsPerRecord();
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s (%s) | **%s** | %s |%n", m.spec().label(),
+                    num(u.write()), num(u.read()), dollars(c.dynamo()), dollars(c.lambda()), ms(m.medianMs()),
+                    dollars(c.total()), baseline == null ? "–" : String.format(Locale.ROOT, "%.2f×",
+                            c.total() / pricing.perMillionRecords(baseline).total())));
+        }
+        b.append('\n');
+    }
+
+    /** The modes that apply each record's DynamoDB effect exactly once (docs/dedup.md). */
+    static boolean exactlyOnce(DedupMode m) {
+        return m == DedupMode.TRANSACTIONAL || m == DedupMode.GUARDED;
+    }
+
     public List<Target> targets() {
         List<Target> out = new ArrayList<>();
         List<Measurement> head = r.headline();
@@ -157,7 +203,9 @@ public final class Report {
         for (DedupMode m : ContenderSpec.BENCHED_MODES) {
             out.add(requestTarget("Redelivered, " + (s.records() - 1) + " done, " + name(m)
                     + ": dedup requests/record ≤ 0.011", r.redelivered(), m, 0.011, m == DedupMode.PER_RECORD
-                    ? "the one new record costs a claim and a completion on top of the batched reads" : ""));
+                    ? "the one new record costs a claim and a completion on top of the batched reads"
+                    : m == DedupMode.GUARDED ? "dedup requests are the prefetch read only; each done record's guarded "
+                    + "`UpdateItem` (a user request) fails its guard, 1 write unit each" : ""));
         }
         out.add(requestTarget("10 % producer duplicates, transactional: dedup requests/record ≤ 0.05",
                 r.duplicates(), DedupMode.TRANSACTIONAL, 0.05, ""));
@@ -179,8 +227,11 @@ public final class Report {
         }
         out.add(new Target(String.format(Locale.ROOT, "%,d-record batch at %d ms: transactional ≥ 50× faster than "
                 + "the per-record baseline", s.records(), s.headline()), fig.toString(), met, baseline == null ? ""
-                : "derived, not measured: with the time spent inside DynamoDB Local taken out of both wall times, "
+                : "derived, not measured: with the time spent inside the embedded engine taken out of both wall times, "
                 + derived));
+
+        out.add(costTarget(head, baseline));
+        out.add(guardedUnitsTarget(head));
 
         int maxC = s.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
         for (DedupMode m : new DedupMode[]{null, DedupMode.TRANSACTIONAL}) {
@@ -245,6 +296,41 @@ public final class Report {
         return out;
     }
 
+    private Target costTarget(List<Measurement> head, Measurement baseline) {
+        String label = String.format(Locale.ROOT, "$ per million records at %d ms, one user write: the cheapest "
+                + "exactly-once mode ≤ 0.5× the per-record baseline", s.headline());
+        Measurement cheapest = head.stream().filter(m -> !m.spec().isBaseline() && m.spec().mode() != null
+                        && exactlyOnce(m.spec().mode()) && m.spec().failureMode() == FailureMode.STOP_AT_FIRST_FAILURE)
+                .min(java.util.Comparator.comparingDouble(m -> pricing.perMillionRecords(m).total())).orElse(null);
+        if (baseline == null || cheapest == null) {
+            return new Target(label, "not measured", false, "");
+        }
+        double ratio = pricing.perMillionRecords(cheapest).total() / pricing.perMillionRecords(baseline).total();
+        return new Target(label, String.format(Locale.ROOT, "%s %s vs %s = **%.2f×**", name(cheapest.spec().mode()),
+                dollars(pricing.perMillionRecords(cheapest).total()), dollars(pricing.perMillionRecords(baseline)
+                        .total()), ratio), ratio <= 0.5, "DynamoDB on-demand and Lambda, prices under \"Cost per "
+                + "million records\"");
+    }
+
+    private Target guardedUnitsTarget(List<Measurement> head) {
+        StringJoiner fig = new StringJoiner("; ");
+        boolean met = true;
+        boolean any = false;
+        for (FailureMode f : FailureMode.values()) {
+            Measurement m = Results.find(head, ContenderSpec.shardwise(DedupMode.GUARDED, f, 1));
+            if (m != null) {
+                any = true;
+                CapacityMeter.Units u = m.unitsPerRecord();
+                fig.add(String.format(Locale.ROOT, "%s: **%s** write, %s read units/record", failure(f),
+                        num(u.write()), num(u.read())));
+                met &= u.write() <= 1.1 + 1e-9;
+            }
+        }
+        return new Target("All new, guarded: ≤ 1.1 write units per record (one user write per record)",
+                any ? fig.toString() : "not measured", any && met, "the read unit is the strongly consistent "
+                + "prefetch of failure counts and parked markers (one `BatchGetItem` per 100 records)");
+    }
+
     private double bestSpeedup(int c) {
         return (double) s.keys() / Math.ceil(s.keys() / (double) c);
     }
@@ -276,34 +362,37 @@ public final class Report {
         List<Measurement> head = r.headline();
         Measurement baseline = Results.find(head, ContenderSpec.PER_RECORD_BASELINE);
         Measurement loop = Results.find(head, ContenderSpec.HAND_WRITTEN_LOOP);
-        b.append("| contender | dedup requests/record (by operation) | user requests/record | total");
+        b.append("| contender | dedup requests/record (by operation) | user requests/record | total "
+                + "| write / read units per record (by table and operation)");
         for (long l : s.latencies()) {
             b.append(" | wall @ ").append(l).append(" ms");
         }
-        b.append(" | in DynamoDB Local @ ").append(s.headline()).append(" ms | vs per-record baseline | vs hand-written loop "
-                + "| caller CPU/batch | outcome |\n|---|---|---|---");
-        b.append("|---".repeat(s.latencies().size())).append("|---|---|---|---|---|\n");
+        b.append(" | in the engine @ ").append(s.headline()).append(" ms | vs per-record baseline | vs hand-written loop "
+                + "| caller CPU/batch | $ per million records @ ").append(s.headline()).append(" ms | outcome |\n"
+                + "|---|---|---|---|---|---");
+        b.append("|---".repeat(s.latencies().size())).append("|---|---|---|---|---|---|\n");
         for (Measurement m : head) {
             b.append("| ").append(m.spec().label()).append(" | ").append(storeCell(m)).append(" | ")
-                    .append(num(m.userPerRecord())).append(" | ").append(num(m.totalPerRecord()));
+                    .append(num(m.userPerRecord())).append(" | ").append(num(m.totalPerRecord())).append(" | ")
+                    .append(unitsCell(m));
             for (long l : s.latencies()) {
                 Measurement at = Results.find(r.allNew().get(l), m.spec());
                 b.append(" | ").append(at == null ? "–" : ms(at.medianMs()));
             }
             b.append(" | ").append(ms(m.medianServiceMs())).append(" | ").append(ratio(baseline, m)).append(" | ")
-                    .append(ratio(loop, m)).append(" | ").append(ms(m.medianCpuMs())).append(" | ").append(m.outcome())
-                    .append(" |\n");
+                    .append(ratio(loop, m)).append(" | ").append(ms(m.medianCpuMs())).append(" | ").append(usd(m))
+                    .append(" | ").append(m.outcome()).append(" |\n");
         }
         b.append('\n');
         serviceTimes(b, head);
     }
 
-    /** Where DynamoDB Local's time goes: the mean time of one call per operation, in the all-new batch. */
+    /** Where the embedded engine's time goes: the mean time of one call per operation, in the all-new batch. */
     private void serviceTimes(StringBuilder b, List<Measurement> head) {
-        b.append("\"In DynamoDB Local\" is the wall time during which at least one request was between being sent and "
-                + "its response arriving (overlapping requests count once), injected latency excluded: the emulator's "
-                + "own work (SQLite, in this JVM) plus the loopback hop. DynamoDB's service times differ (a 100-item transaction is not 100 times a single write there), so this column "
-                + "says how much of a wall time is the emulator rather than the library. Mean time of one call:\n\n");
+        b.append("\"In the engine\" is the wall time during which at least one request was between being sent and "
+                + "its response arriving (overlapping requests count once), injected latency excluded: the embedded "
+                + "engine's own work (in memory, in this JVM, behind its HTTP server) plus the loopback hop. DynamoDB's service times differ (a 100-item transaction is not 100 times a single write there), so this column "
+                + "says how much of a wall time is the engine rather than the library. Mean time of one call:\n\n");
         b.append("| contender | per call, by operation |\n|---|---|\n");
         for (Measurement m : head) {
             Map<String, Long> calls = merged(m);
@@ -330,15 +419,18 @@ public final class Report {
                 .append(" ms injected latency.\n\n");
         Measurement baseline = Results.find(list, ContenderSpec.PER_RECORD_BASELINE);
         Measurement loop = Results.find(list, ContenderSpec.HAND_WRITTEN_LOOP);
-        b.append("| contender | dedup requests/record (by operation) | user requests/record | total | wall per batch "
-                + "| in DynamoDB Local | vs per-record baseline | vs hand-written loop | outcome |\n"
-                + "|---|---|---|---|---|---|---|---|---|\n");
+        b.append("| contender | dedup requests/record (by operation) | user requests/record | total "
+                + "| write / read units per record (by table and operation) | wall per batch "
+                + "| in the engine | vs per-record baseline | vs hand-written loop | $ per million records "
+                + "| outcome |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Measurement m : list) {
             b.append("| ").append(m.spec().label()).append(" | ").append(storeCell(m)).append(" | ")
                     .append(num(m.userPerRecord())).append(" | ").append(num(m.totalPerRecord())).append(" | ")
+                    .append(unitsCell(m)).append(" | ")
                     .append(ms(m.medianMs())).append(" | ").append(ms(m.medianServiceMs())).append(" | ")
                     .append(ratio(baseline, m)).append(" | ")
-                    .append(ratio(loop, m)).append(" | ").append(m.outcome()).append(" |\n");
+                    .append(ratio(loop, m)).append(" | ").append(usd(m)).append(" | ").append(m.outcome())
+                    .append(" |\n");
         }
         b.append('\n');
     }
@@ -461,7 +553,8 @@ public final class Report {
             return;
         }
         b.append("## Calibration of the per-record baseline\n\n");
-        b.append("The real Powertools (batch + functional idempotency), measured on DynamoDB Local with 1,000 Kinesis "
+        b.append("The real Powertools (batch + functional idempotency), measured in an earlier session against a "
+                + "local DynamoDB emulator on loopback (not the embedded engine of these tables), with 1,000 Kinesis "
                 + "records and one user `UpdateItem` per record, made 3.0 requests/record and, redelivered with "
                 + "every record done, 1.0 failed conditional put per record. Its wall times are below next to this "
                 + "baseline's (all-new batch, same injected latencies). Wall time is about sequential requests × "
@@ -495,8 +588,16 @@ public final class Report {
                 + "  - *hand-written loop* (`HandWrittenLoop`): Jackson-decode each record, call the logic, report "
                 + "failures; nothing else.\n"
                 + "  - *shardwise*: `KinesisBatchHandler` with `KinesisDecoders.json(Order.class)` and a "
-                + "`DynamoDbDedupStore`, in each dedup mode and failure mode (and without dedup), metrics off.\n"
-                + "- **DynamoDB**: DynamoDB Local 2.6.1 in the same JVM on loopback (`LocalEmulators.dynamoDb()`). "
+                + "`DynamoDbDedupStore`, in each dedup mode and failure mode (and without dedup), metrics off; in "
+                + "transactional mode the processor stages its write into the commit (`context.transaction()`), in "
+                + "guarded mode through `context.guarded()` (`guardedClient` = the user's client), elsewhere it "
+                + "writes directly.\n"
+                + "- **DynamoDB**: the embedded DynamoDB engine of stream-testkit (`LocalEmulators.dynamoDb()`, in "
+                + "memory in the same JVM), reached over HTTP on loopback, so the SDK's HTTP client and marshalling "
+                + "are in every figure. It computes `ConsumedCapacity` by AWS's rules (1 write unit per KB, 2 in a "
+                + "transaction; 1 read unit per 4 KB strongly consistent, half eventually consistent); `CapacityMeter` "
+                + "sets `ReturnConsumedCapacity=TOTAL` on every request that does not ask for it and sums the "
+                + "responses by table and operation. "
                 + "Latency is injected per HTTP request (every attempt) by an SDK `ExecutionInterceptor` that waits in "
                 + "`beforeTransmission` (`LatencyInjector`). Requests are counted per operation with `RequestCounter`, "
                 + "on two clients: one for the dedup store (or the baseline's idempotency records), one for the user's "
@@ -505,7 +606,7 @@ public final class Report {
                 + "- **Runs**: each measured run builds a fresh contender with its own consumer name (so it starts with "
                 + "no dedup state); runs are interleaved across contenders; a warm-up pass runs every contender once "
                 + "before anything is measured. Wall time is `System.nanoTime()` around `handleRequest`; caller CPU is "
-                + "the calling thread's CPU time (SDK marshalling, HTTP client, decoding, engine; not DynamoDB Local's "
+                + "the calling thread's CPU time (SDK marshalling, HTTP client, decoding, engine; not the engine's "
                 + "threads).\n"
                 + "- **Configuration of every shardwise row**: EMF metrics off and library logging at WARN "
                 + "(`benchmarks/src/main/resources/logback.xml`), so the one INFO line per batch is not written; both "
@@ -515,7 +616,7 @@ public final class Report {
                 + "- **Peak heap** (10,000-record batch): live heap after `System.gc()` on the last record, minus the "
                 + "same reading before the batch; allocation from `ThreadMXBean.getCurrentThreadAllocatedBytes`.\n"
                 + "- The benchmarks never run in `mvn verify`: `BenchmarkHarnessTest` only checks the harness on a "
-                + "20-record input. Settings: `-Dbench.args=\"key=value …\"` (see `Settings`), e.g. `profile=quick`.\n");
+                + "20-record input. Settings: `-Dbench.args=\"key=value …\"` (see `Settings`), e.g. `profile=full`.\n");
     }
 
     // ---- formatting ----------------------------------------------------------------------------------------
@@ -537,6 +638,24 @@ public final class Report {
         return "**" + num(m.storePerRecord()) + "** (" + ops(m.storeOps(), m.records()) + ")";
     }
 
+    /**
+     * Write and read units per record, in total and by table role and operation, e.g. {@code **W 3.000 / R 0**
+     * (dedup table PutItem W 1.000, …)}.
+     */
+    static String unitsCell(Measurement m) {
+        CapacityMeter.Units total = m.unitsPerRecord();
+        if (m.capacity().isEmpty()) {
+            return "0";
+        }
+        StringJoiner j = new StringJoiner(", ");
+        m.capacity().forEach((use, u) -> {
+            CapacityMeter.Units per = u.per(m.records());
+            j.add(use.table() + " " + use.operation() + (per.write() > 0 ? " W " + num(per.write()) : "")
+                    + (per.read() > 0 ? " R " + num(per.read()) : ""));
+        });
+        return "**W " + num(total.write()) + " / R " + num(total.read()) + "** (" + j + ")";
+    }
+
     static String ops(Map<String, Long> ops, int records) {
         if (ops.isEmpty()) {
             return "none";
@@ -551,6 +670,14 @@ public final class Report {
             return "0";
         }
         return v >= 0.1 ? String.format(Locale.ROOT, "%.3f", v) : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private String usd(Measurement m) {
+        return dollars(pricing.perMillionRecords(m).total());
+    }
+
+    static String dollars(double v) {
+        return String.format(Locale.ROOT, v >= 0.1 ? "$%.2f" : "$%.3f", v);
     }
 
     static String ms(double v) {

@@ -12,13 +12,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs contenders through scenarios against DynamoDB Local with injected latency, and measures wall time,
- * requests by operation and caller CPU. Runs are interleaved (run 1 of every contender, then run 2…), so a burst of
- * load on the machine spreads over contenders instead of hitting one. Each run uses a fresh contender with its own
- * consumer name, so it starts from empty dedup state.
+ * Runs contenders through scenarios against the embedded DynamoDB engine (over HTTP on loopback) with injected
+ * latency, and measures wall time, requests by operation, capacity units by table and operation, and caller CPU.
+ * Runs are interleaved (run 1 of every contender, then run 2…), so a burst of load on the machine spreads over
+ * contenders instead of hitting one. Each run uses a fresh contender with its own consumer name, so it starts from
+ * empty dedup state.
  */
 public final class RequestBenchmarks {
     /** Lambda's maximum timeout: the deadline never stops a measured batch. */
@@ -47,6 +49,7 @@ public final class RequestBenchmarks {
         Map<ContenderSpec, Map<String, Long>> userOps = new HashMap<>();
         Map<ContenderSpec, List<Map<String, Double>>> service = new HashMap<>();
         Map<ContenderSpec, RunOutcome> outcomes = new HashMap<>();
+        Map<ContenderSpec, Map<CapacityMeter.Use, CapacityMeter.Units>> capacity = new HashMap<>();
         for (int run = 0; run < runs; run++) {
             for (ContenderSpec spec : specs) {
                 String namespace = "b" + runTag + "-" + RUN_IDS.incrementAndGet();
@@ -76,6 +79,7 @@ public final class RequestBenchmarks {
                     userOps.put(spec, clients.userRequests().snapshot());
                     service.computeIfAbsent(spec, k -> new ArrayList<>()).add(clients.serviceTime().snapshotMillis());
                     outcomes.put(spec, outcome);
+                    capacity.put(spec, byRole(clients.capacity().snapshot()));
                     progress.accept(String.format("%-16s %2d ms  run %d/%d  %-58s %10.1f ms  %s", scenario.id(),
                             latencyMs, run + 1, runs, spec.label().replace("**", ""), ms, outcome));
                 } finally {
@@ -86,8 +90,16 @@ public final class RequestBenchmarks {
         List<Measurement> out = new ArrayList<>();
         for (ContenderSpec spec : specs) {
             out.add(new Measurement(scenario, spec, kind, latencyMs, wall.get(spec), cpu.get(spec),
-                    storeOps.get(spec), userOps.get(spec), service.get(spec), outcomes.get(spec)));
+                    storeOps.get(spec), userOps.get(spec), service.get(spec), outcomes.get(spec), capacity.get(spec)));
         }
+        return out;
+    }
+
+    /** The meter's figures with each table named by its role, so that runs on differently named tables compare. */
+    private Map<CapacityMeter.Use, CapacityMeter.Units> byRole(Map<CapacityMeter.Use, CapacityMeter.Units> units) {
+        Map<CapacityMeter.Use, CapacityMeter.Units> out = new TreeMap<>();
+        units.forEach((use, u) -> out.merge(new CapacityMeter.Use(dynamo.role(use.table()), use.operation()), u,
+                CapacityMeter.Units::plus));
         return out;
     }
 
@@ -98,7 +110,8 @@ public final class RequestBenchmarks {
                     namespace, effects);
             case HAND_WRITTEN_LOOP -> new HandWrittenLoop(effects::apply);
             case SHARDWISE -> new ShardwiseContender(spec, namespace, spec.mode() == null ? null
-                    : DynamoDbDedupStore.builder(clients.store(), dynamo.dedupTable).build(), effects, payloadKey);
+                    : DynamoDbDedupStore.builder(clients.store(), dynamo.dedupTable).build(), effects, payloadKey,
+                    clients.user());
         };
     }
 

@@ -13,10 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Time spent between sending a request and receiving its response, by operation: DynamoDB Local's own work plus
- * the loopback hop, without the injected latency (registered after {@link LatencyInjector}, so its
- * {@code beforeTransmission} runs once the delay is over). It tells how much of a batch's wall time is the
- * emulator's cost, which differs from DynamoDB's (DynamoDB Local runs on SQLite in this JVM). Thread-safe.
+ * Time spent between sending a request and receiving its response, by operation: the embedded DynamoDB engine's own
+ * work plus the loopback hop, without the injected latency (registered after {@link LatencyInjector}, so its
+ * {@code beforeTransmission} runs once the delay is over). It tells how much of a batch's wall time is the engine's cost,
+ * which differs from DynamoDB's (the engine is in-memory, in this JVM, behind an HTTP server on loopback).
+ * Thread-safe.
  */
 public final class ServiceTimer implements ExecutionInterceptor {
     /**
