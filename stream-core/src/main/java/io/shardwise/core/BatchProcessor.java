@@ -1,6 +1,7 @@
 package io.shardwise.core;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import io.shardwise.core.dedup.DedupStore;
 import io.shardwise.core.internal.Engine;
 import io.shardwise.core.internal.LambdaMdc;
 
@@ -33,15 +34,31 @@ public final class BatchProcessor<R, T> implements AutoCloseable {
 
     /**
      * @throws StreamProcessingException if the configured dedup store is not usable (missing table, wrong key
-     *                                   schema, no TTL), with a message saying how to fix it
+     *                                   schema, no TTL), with a message saying that the handler cannot start, why, and
+     *                                   how to fix it
      */
     public static <R, T> BatchProcessor<R, T> create(RecordProcessor<T> processor, RecordDecoder<R, T> decoder,
                                                      ProcessingConfig config) {
         Objects.requireNonNull(processor, "processor");
         Objects.requireNonNull(decoder, "decoder");
         Objects.requireNonNull(config, "config");
-        config.dedupStore().ifPresent(store -> store.checkReady());
+        config.dedupStore().ifPresent(store -> checkAtInit(store, config.consumerName()));
         return new BatchProcessor<>(new Engine<>(processor, decoder, config));
+    }
+
+    /**
+     * This runs while the handler is built, in Lambda's init phase, where there is no batch yet: whatever the
+     * store's own message says, the error says that the handler cannot start (the store's message says why and
+     * how to fix it).
+     */
+    private static void checkAtInit(DedupStore store, String consumerName) {
+        try {
+            store.checkReady();
+        } catch (StreamProcessingException e) {
+            throw new StreamProcessingException("Consumer '" + consumerName + "' cannot start: the check of its "
+                    + "dedup store, made at init (while the handler is built), failed; no batch was processed. "
+                    + e.getMessage(), e);
+        }
     }
 
     /** A processor for records whose payload needs no decoding. */

@@ -20,6 +20,7 @@ import java.util.Map;
  */
 public record BatchResult(List<RecordOutcome> outcomes, StreamsEventResponse response, Duration duration) {
 
+    /** Copies {@code outcomes}, so the result stays as the engine made it. */
     public BatchResult {
         outcomes = List.copyOf(outcomes);
     }

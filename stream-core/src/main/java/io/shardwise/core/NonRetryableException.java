@@ -8,10 +8,15 @@ package io.shardwise.core;
 public class NonRetryableException extends StreamProcessingException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what is wrong with the record, and how to fix it */
     public NonRetryableException(String message) {
         super(message);
     }
 
+    /**
+     * @param message what is wrong with the record, and how to fix it
+     * @param cause   the underlying error
+     */
     public NonRetryableException(String message, Throwable cause) {
         super(message, cause);
     }

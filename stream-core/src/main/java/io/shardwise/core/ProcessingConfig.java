@@ -84,24 +84,37 @@ public final class ProcessingConfig {
         return new Builder(consumerName);
     }
 
+    /** The consumer's name: the prefix of its dedup ids and the dimension of its metrics. */
     public String consumerName() { return consumerName; }
+    /** What happens to the records after a failed one. */
     public FailureMode failureMode() { return failureMode; }
     /** Maximum partition keys processed at once within a batch; 1 = sequential. */
     public int maxConcurrency() { return maxConcurrency; }
     /** The executor for key-parallel processing, if the caller supplied one. */
     public Optional<Executor> executor() { return Optional.ofNullable(executor); }
+    /** No record starts when less than this much invocation time is left. */
     public Duration deadlineMargin() { return deadlineMargin; }
+    /** Failed attempts after which a retryable failure is parked (counted in the dedup store). */
     public int maxAttempts() { return maxAttempts; }
+    /** The dedup store, if one is configured. */
     public Optional<DedupStore> dedupStore() { return Optional.ofNullable(dedupStore); }
+    /** How the dedup store is used (meaningful only with a dedup store). */
     public DedupMode dedupMode() { return dedupMode; }
+    /** In {@link DedupMode#WATERMARK}: the watermark advances every this many records. */
     public int watermarkGroupSize() { return watermarkGroupSize; }
     /** In watermark mode: one watermark per shard (true) or per partition key (false, the default). */
     public boolean shardWatermark() { return shardWatermark; }
+    /** Whether a payload hash is stored with each marker and a differing payload under a known key reported. */
     public boolean payloadValidation() { return payloadValidation; }
+    /** How long completed markers are kept. */
     public Duration recordTtl() { return recordTtl; }
+    /** Where poison records go, if anywhere. */
     public Optional<FailureSink> failureSink() { return Optional.ofNullable(failureSink); }
+    /** Whether failure log lines include payloads. */
     public boolean logPayloads() { return logPayloads; }
+    /** Whether CloudWatch EMF metrics are written to standard output. */
     public boolean metrics() { return metrics; }
+    /** The clock for leases and TTLs. */
     public Clock clock() { return clock; }
     /** The client {@link DedupMode#GUARDED} sends the records' guarded writes with. */
     public Optional<DynamoDbClient> guardedClient() { return Optional.ofNullable(guardedClient); }

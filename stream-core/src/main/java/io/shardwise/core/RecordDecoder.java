@@ -12,5 +12,13 @@ package io.shardwise.core;
  */
 @FunctionalInterface
 public interface RecordDecoder<R, T> {
+    /**
+     * Decodes one record's payload.
+     *
+     * @param raw the record as it arrived
+     * @return the decoded payload
+     * @throws Exception if the payload cannot be decoded: the record fails with it (a
+     *                   {@link NonRetryableException} parks it at once)
+     */
     T decode(StreamRecord<R> raw) throws Exception;
 }

@@ -65,6 +65,13 @@ public abstract class RecordProcessor<T> {
     /** One record handler as a lambda. */
     @FunctionalInterface
     public interface Handler<T> {
+        /**
+         * Processes one record, as {@link RecordProcessor#process} does.
+         *
+         * @param record  the decoded record
+         * @param context the record's attempt, deadline and writes
+         * @throws Exception to fail the record (see {@link RecordProcessor#process})
+         */
         void handle(StreamRecord<T> record, RecordContext context) throws Exception;
     }
 

@@ -11,10 +11,15 @@ package io.shardwise.core;
 public class StreamProcessingException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what went wrong, and how to fix it */
     public StreamProcessingException(String message) {
         super(message);
     }
 
+    /**
+     * @param message what went wrong, and how to fix it
+     * @param cause   the underlying error
+     */
     public StreamProcessingException(String message, Throwable cause) {
         super(message, cause);
     }

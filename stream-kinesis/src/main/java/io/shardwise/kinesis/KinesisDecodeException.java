@@ -21,8 +21,11 @@ import java.util.Objects;
 public class KinesisDecodeException extends NonRetryableException {
     private static final long serialVersionUID = 1L;
 
+    /** The failed record's shard. */
     private final String shardId;
+    /** The failed record's sequence number. */
     private final String sequenceNumber;
+    /** The failed record's KPL sub-record index, or {@link StreamRecord#NO_SUB_SEQUENCE}. */
     private final long subSequenceNumber;
 
     /**

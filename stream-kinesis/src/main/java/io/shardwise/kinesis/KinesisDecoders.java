@@ -66,6 +66,11 @@ public final class KinesisDecoders {
      */
     @FunctionalInterface
     public interface Deserializer<T> {
+        /**
+         * @param data a copy of the record's bytes
+         * @return the payload
+         * @throws Exception if the bytes are not a valid payload (the record is parked)
+         */
         T deserialize(byte[] data) throws Exception;
     }
 

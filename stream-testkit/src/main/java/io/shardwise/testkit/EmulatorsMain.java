@@ -27,6 +27,12 @@ public final class EmulatorsMain {
 
     private EmulatorsMain() {}
 
+    /**
+     * Starts the emulators, prints their endpoints and runs until the process is stopped.
+     *
+     * @param args the options above
+     * @throws InterruptedException if interrupted while waiting to be stopped
+     */
     public static void main(String[] args) throws InterruptedException {
         Options options;
         try {

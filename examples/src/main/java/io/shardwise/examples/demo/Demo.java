@@ -16,7 +16,7 @@ import java.util.List;
  * The one-command demo: both example consumers, end to end, on embedded emulators (no Docker, no AWS account).
  *
  * <pre>
- * mvn -B -ntp -q install -DskipTests &amp;&amp; mvn -B -ntp -q -pl examples exec:java
+ * ./examples/demo.sh      (or: mvn -B -ntp install -DskipTests -pl examples -am &amp;&amp; mvn -B -ntp -q -pl examples exec:java)
  * </pre>
  *
  * <ol>

@@ -50,6 +50,7 @@ public record ParkedRecord(
         String dedupId,
         String explicitHashKey) {
 
+    /** Checks that the position and the payload are there: a parked record without them could not be replayed. */
     public ParkedRecord {
         Objects.requireNonNull(shardId, "shardId");
         Objects.requireNonNull(sequenceNumber, "sequenceNumber");

@@ -60,6 +60,7 @@ public final class DynamoDbEngine implements AutoCloseable {
         faults.onEndpointChange(down -> servers.forEach(s -> s.down(down)));
     }
 
+    /** A builder for an engine with the defaults its setters name. */
     public static Builder builder() {
         return new Builder();
     }
@@ -220,6 +221,7 @@ public final class DynamoDbEngine implements AutoCloseable {
             return this;
         }
 
+        /** The engine, empty and ready for requests. */
         public DynamoDbEngine build() {
             return new DynamoDbEngine(this);
         }

@@ -31,7 +31,9 @@ public final class FaultRule {
 
     /** Which throttling error {@link FaultKind#THROTTLE} answers with. */
     public enum ThrottleError {
+        /** {@code ProvisionedThroughputExceededException}. */
         PROVISIONED_THROUGHPUT_EXCEEDED,
+        /** {@code ThrottlingException}. */
         THROTTLING
     }
 
@@ -66,6 +68,7 @@ public final class FaultRule {
         return new Builder(Objects.requireNonNull(kind, "kind"));
     }
 
+    /** What the rule does to a request it fires on. */
     public FaultKind kind() {
         return kind;
     }
@@ -85,10 +88,12 @@ public final class FaultRule {
         return key;
     }
 
+    /** The probability it fires on a matching request (1: always). */
     public double probability() {
         return probability;
     }
 
+    /** It fires on every n-th matching request (1: on each). */
     public int everyNth() {
         return everyNth;
     }
@@ -98,14 +103,17 @@ public final class FaultRule {
         return maxTimes;
     }
 
+    /** The delay a {@link FaultKind#LATENCY} rule adds, or null. */
     public Duration latency() {
         return latency;
     }
 
+    /** How a request whose response is lost ends for the caller. */
     public LostResponse lostAs() {
         return lostAs;
     }
 
+    /** The error a {@link FaultKind#THROTTLE} rule answers with. */
     public ThrottleError throttleError() {
         return throttleError;
     }

@@ -8,6 +8,7 @@ import io.shardwise.core.sink.ParkedRecordJson;
 import io.shardwise.core.sink.S3FailureSink;
 import io.shardwise.core.sink.SqsFailureSink;
 import io.shardwise.tools.Journal;
+import io.shardwise.tools.OrderedPuts;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,6 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -336,8 +336,8 @@ public final class ParkedRecordReplayer {
         final Map<String, String> replayedIdentities = new HashMap<>();
         /** Partition keys whose put failed in this run: their later records are held back. */
         final Map<String, String> blockedKeys = new HashMap<>();
-        /** The sequence number Kinesis gave the previous put of each partition key. */
-        final Map<String, String> lastSequenceNumber = new HashMap<>();
+        /** The puts of this run, in order per partition key. */
+        final OrderedPuts puts = new OrderedPuts(kinesis, streamArn != null ? streamArn : streamName);
 
         /**
          * Replays the candidates. Unsorted ones (SQS messages, in memory already) are all read, then sorted into
@@ -426,24 +426,14 @@ public final class ParkedRecordReplayer {
                 add(new Item(c.source, r.describe(), Action.WOULD_REPLAY, "would put " + what));
                 return;
             }
-            PutRecordRequest.Builder put = PutRecordRequest.builder()
-                    .partitionKey(partitionKey)
-                    .explicitHashKey(r.explicitHashKey()) // null: Kinesis hashes the partition key, as at first
-                    .data(SdkBytes.fromByteArray(payload))
-                    .sequenceNumberForOrdering(lastSequenceNumber.get(partitionKey));
-            if (streamArn != null) {
-                put.streamARN(streamArn);
-            } else {
-                put.streamName(streamName);
-            }
             PutRecordResponse response;
             try {
-                response = kinesis.putRecord(put.build());
+                // A null explicit hash key: Kinesis hashes the partition key, as at first.
+                response = puts.put(partitionKey, r.explicitHashKey(), SdkBytes.fromByteArray(payload));
             } catch (SdkException e) {
                 fail(c, r, partitionKey, "put failed: " + reason(e));
                 return;
             }
-            lastSequenceNumber.put(partitionKey, response.sequenceNumber());
             replayedIdentities.put(identity, c.source);
             String detail = "put " + what + " as " + response.shardId() + "/" + response.sequenceNumber();
             if (journal != null) {

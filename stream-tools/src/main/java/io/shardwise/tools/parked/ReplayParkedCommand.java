@@ -5,12 +5,13 @@ import io.shardwise.tools.AwsOptions;
 import io.shardwise.tools.Clients;
 import io.shardwise.tools.Journal;
 import io.shardwise.tools.Progress;
+import io.shardwise.tools.RunOutput;
 import io.shardwise.tools.Source;
 import io.shardwise.tools.StreamTools;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.ArgGroup;
@@ -83,9 +84,9 @@ public final class ReplayParkedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        Progress progress = new Progress(spec.commandLine().getErr(), spec.name(), progressEvery);
-        int[] counts = new int[ParkedRecordReplayer.Action.values().length];
+        RunOutput<ParkedRecordReplayer.Action> output = new RunOutput<>(spec.commandLine().getOut(),
+                new Progress(spec.commandLine().getErr(), spec.name(), progressEvery), verbose,
+                ParkedRecordReplayer.Action.class, EnumSet.of(ParkedRecordReplayer.Action.FAILED));
         try (Clients clients = tools.clients(aws);
              Journal j = journal == null ? null : Journal.open(journal)) {
             ParkedRecordReplayer.Builder builder = ParkedRecordReplayer.builder()
@@ -96,14 +97,7 @@ public final class ReplayParkedCommand implements Callable<Integer> {
                     .maxRecords(maxRecords)
                     .visibilityTimeout(Duration.ofSeconds(visibilitySeconds))
                     .journal(j)
-                    .listener(item -> {
-                        counts[item.action().ordinal()]++;
-                        if (verbose || item.action() == ParkedRecordReplayer.Action.FAILED) {
-                            out.println(item.line());
-                            out.flush();
-                        }
-                        progress.step(() -> describe(counts));
-                    });
+                    .listener(item -> output.item(item.action(), item.line()));
             if (source.sqsQueueUrl != null) {
                 builder.sqs(clients.sqs());
             }
@@ -119,26 +113,8 @@ public final class ReplayParkedCommand implements Callable<Integer> {
             ParkedRecordReplayer.Summary summary = source.sqsQueueUrl != null
                     ? replayer.replayFromSqs(source.sqsQueueUrl)
                     : replayer.replayFromS3(source.s3.bucket(), source.s3.prefix());
-            out.println(summary.totals());
-            out.flush();
+            output.totals(summary.totals());
             return summary.failed() == 0 ? 0 : 1;
         }
-    }
-
-    private static String describe(int[] counts) {
-        StringBuilder s = new StringBuilder();
-        int handled = 0;
-        for (ParkedRecordReplayer.Action a : ParkedRecordReplayer.Action.values()) {
-            handled += counts[a.ordinal()];
-        }
-        s.append(handled).append(" handled (");
-        for (ParkedRecordReplayer.Action a : ParkedRecordReplayer.Action.values()) {
-            if (a.ordinal() > 0) {
-                s.append(", ");
-            }
-            s.append(counts[a.ordinal()]).append(' ').append(a.name().toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', ' '));
-        }
-        return s.append(')').toString();
     }
 }

@@ -1,6 +1,7 @@
 package io.shardwise.tools.recover;
 
 import io.shardwise.tools.Journal;
+import io.shardwise.tools.OrderedPuts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +20,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordRequest;
-import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -272,7 +269,7 @@ public final class FailedBatchRecoverer {
         String key = JOURNAL_PREFIX + range.rangeKey();
         java.math.BigInteger upTo = journal == null ? null
                 : journal.get(key).map(java.math.BigInteger::new).orElse(null);
-        Map<String, String> lastSequenceNumber = new HashMap<>();
+        OrderedPuts puts = new OrderedPuts(target, targetStream);
         int put = 0;
         int already = 0;
         for (RecoveredRecord r : records) {
@@ -281,18 +278,8 @@ public final class FailedBatchRecoverer {
                 continue;
             }
             Record k = ((RecoveredRecord.Kinesis) r).record();
-            PutRecordRequest.Builder request = PutRecordRequest.builder()
-                    .partitionKey(k.partitionKey())
-                    .data(SdkBytes.fromByteArrayUnsafe(k.data().asByteArrayUnsafe()))
-                    .sequenceNumberForOrdering(lastSequenceNumber.get(k.partitionKey()));
-            if (targetStream.startsWith("arn:")) {
-                request.streamARN(targetStream);
-            } else {
-                request.streamName(targetStream);
-            }
-            PutRecordResponse response;
             try {
-                response = target.putRecord(request.build());
+                puts.put(k.partitionKey(), null, k.data());
             } catch (SdkException e) {
                 // Stop at the first refused put: later records of the shard stay behind it, in order, for a rerun.
                 return new Item(source, what, Action.FAILED, put, "put " + put + " records onto stream "
@@ -301,7 +288,6 @@ public final class FailedBatchRecoverer {
                         + (journal == null ? " (a rerun puts the range again from its start: give --journal)"
                         : " (a rerun with the same journal goes on from there)"));
             }
-            lastSequenceNumber.put(k.partitionKey(), response.sequenceNumber());
             put++;
             if (journal != null) {
                 journal.put(key, k.sequenceNumber());

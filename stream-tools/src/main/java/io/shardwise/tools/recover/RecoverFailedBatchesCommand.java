@@ -4,13 +4,12 @@ import io.shardwise.tools.AwsOptions;
 import io.shardwise.tools.Clients;
 import io.shardwise.tools.Journal;
 import io.shardwise.tools.Progress;
+import io.shardwise.tools.RunOutput;
 import io.shardwise.tools.StreamTools;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Map;
+import java.util.EnumSet;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.ArgGroup;
@@ -90,9 +89,10 @@ public final class RecoverFailedBatchesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        Progress progress = new Progress(spec.commandLine().getErr(), spec.name(), progressEvery);
-        Map<FailedBatchRecoverer.Action, Integer> counts = new EnumMap<>(FailedBatchRecoverer.Action.class);
+        RunOutput<FailedBatchRecoverer.Action> output = new RunOutput<>(spec.commandLine().getOut(),
+                new Progress(spec.commandLine().getErr(), spec.name(), progressEvery), verbose,
+                FailedBatchRecoverer.Action.class,
+                EnumSet.of(FailedBatchRecoverer.Action.FAILED, FailedBatchRecoverer.Action.PAST_RETENTION));
         try (Clients clients = tools.clients(aws);
              Journal j = journal == null ? null : Journal.open(journal)) {
             FailedBatchRecoverer.Builder builder = FailedBatchRecoverer.builder()
@@ -104,23 +104,14 @@ public final class RecoverFailedBatchesCommand implements Callable<Integer> {
                     .maxMessages(maxMessages)
                     .visibilityTimeout(Duration.ofSeconds(visibilitySeconds))
                     .journal(j)
-                    .listener(item -> {
-                        counts.merge(item.action(), 1, Integer::sum);
-                        if (verbose || item.action() == FailedBatchRecoverer.Action.FAILED
-                                || item.action() == FailedBatchRecoverer.Action.PAST_RETENTION) {
-                            out.println(item.line());
-                            out.flush();
-                        }
-                        progress.step(() -> "messages handled: " + counts);
-                    });
+                    .listener(item -> output.item(item.action(), item.line()));
             if (target.directory != null) {
                 builder.toDirectory(target.directory);
             } else {
                 builder.toStream(clients.kinesis(), target.stream);
             }
             FailedBatchRecoverer.Summary summary = builder.build().recover(queueUrl);
-            out.println(summary.totals());
-            out.flush();
+            output.totals(summary.totals());
             return summary.failed() == 0 && summary.pastRetention() == 0 ? 0 : 1;
         }
     }

@@ -9,6 +9,7 @@ package io.shardwise.testkit.dynamodb.expression;
 public final class DynamoDbValidationException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message DynamoDB's own wording of the error */
     public DynamoDbValidationException(String message) {
         super(message);
     }

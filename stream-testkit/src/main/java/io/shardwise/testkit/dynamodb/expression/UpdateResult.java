@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public record UpdateResult(Map<String, AttributeValue> item, Map<String, AttributeValue> updatedOld,
                            Map<String, AttributeValue> updatedNew) {
+    /** Copies the maps, so the result does not change with the item. */
     public UpdateResult {
         item = Map.copyOf(item);
         updatedOld = Map.copyOf(updatedOld);
