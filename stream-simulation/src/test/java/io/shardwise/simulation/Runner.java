@@ -1,5 +1,6 @@
 package io.shardwise.simulation;
 
+import io.shardwise.core.dedup.DedupMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +22,18 @@ final class Runner {
         long millis;
         final Map<String, Long> faults = new TreeMap<>();
         final Map<String, Integer> violations = new TreeMap<>();
+        /** Why the handler refused a configuration (its build's message), and how often. */
+        final Map<String, Integer> refusals = new TreeMap<>();
+        /** Schedules run (not refused) by dedup mode and handler, e.g. "GUARDED/KINESIS". */
+        final Map<String, Integer> modes = new TreeMap<>();
         final List<Simulation.Result> failures = new ArrayList<>();
 
         String text() {
             return String.format("%d schedules (%d configurations refused by the handler) in %.1f s = %.0f "
-                    + "schedules/s; %d invocations, %d effects%n  faults injected by kind: %s%n  violations by "
-                    + "invariant: %s", schedules, refused, millis / 1000.0, schedules * 1000.0 / Math.max(1, millis),
-                    invocations, effects, faults, violations.isEmpty() ? "none" : violations);
+                    + "schedules/s; %d invocations, %d effects%n  schedules run by mode/handler: %s%n  faults "
+                    + "injected by kind: %s%n  violations by invariant: %s%n  refused: %s", schedules, refused,
+                    millis / 1000.0, schedules * 1000.0 / Math.max(1, millis), invocations, effects, modes, faults,
+                    violations.isEmpty() ? "none" : violations, refusals);
         }
     }
 
@@ -39,22 +45,27 @@ final class Runner {
     /**
      * Runs scenarios from {@code seed} until {@code count} ran or {@code deadlineMillis} (wall clock) passed.
      * {@code skip} leaves out scenarios (a pinned known defect's exact combination), counted as refused.
+     * {@code store}: the dedup mode every scenario is given ({@link Scenario#generate(long, DedupMode)}), or null.
      */
-    static Summary runMany(long seed, int count, long deadlineMillis, Predicate<Scenario> skip, boolean shrink) {
+    static Summary runMany(long seed, int count, long deadlineMillis, Predicate<Scenario> skip, boolean shrink,
+                           DedupMode store) {
         Summary sum = new Summary();
         long t0 = System.currentTimeMillis();
         for (long i = 0; i < count && System.currentTimeMillis() < deadlineMillis; i++) {
-            Scenario s = Scenario.generate(seed + i);
+            Scenario s = Scenario.generate(seed + i, store);
             sum.schedules++;
             if (skip.test(s)) {
                 sum.refused++;
+                sum.refusals.merge("left out: a known defect (KnownDefects.excluded)", 1, Integer::sum);
                 continue;
             }
             Simulation.Result r = run(s);
             if (r.refused()) {
                 sum.refused++;
+                sum.refusals.merge(s.handler() + ": " + r.trace(), 1, Integer::sum);
                 continue;
             }
+            sum.modes.merge((s.store() == null ? "NONE" : s.store().name()) + "/" + s.handler(), 1, Integer::sum);
             sum.invocations += r.invocations();
             sum.effects += r.effects();
             r.faults().forEach((k, v) -> sum.faults.merge(k, (long) v, Long::sum));

@@ -47,6 +47,14 @@ record Scenario(long seed, DedupMode store, boolean payloadKey, FailureMode fail
 
     /** A scenario drawn from {@code seed}: every combination the handlers accept is reachable. */
     static Scenario generate(long seed) {
+        return generate(seed, null);
+    }
+
+    /**
+     * As {@link #generate(long)}, with the dedup mode forced ({@code -Dsim.store=GUARDED}; null: drawn). A forced
+     * mode keeps every other draw of the seed, minus what the mode refuses (see below).
+     */
+    static Scenario generate(long seed, DedupMode forced) {
         SimRandom r = new SimRandom(seed ^ 0x5DEECE66DL);
         DedupMode[] modes = {null, DedupMode.PER_RECORD, DedupMode.WATERMARK, DedupMode.TRANSACTIONAL};
         DedupMode store = modes[r.below(modes.length)];
@@ -80,6 +88,26 @@ record Scenario(long seed, DedupMode store, boolean payloadKey, FailureMode fail
         // Drawn last, so that adding it kept every earlier draw (and the pinned scenarios) as they were.
         int h = r.below(10);
         Handler handler = h < 2 ? Handler.DYNAMODB : h < 4 ? Handler.WINDOW : Handler.KINESIS;
+        // GUARDED, drawn after everything else for the same reason: one schedule in five. What it refuses when the
+        // handler is built is never generated (a schedule refused would test nothing), and each refusal is pinned
+        // by SimulationTest.guardedRefusalsAreNotGeneratedAndAreRefused: payload-derived dedup keys
+        // (GuardedModeCheck), DynamoDbStreamHandler (its event-id key is an override of dedupKey, refused by the
+        // same check), and a dedup store in a window handler. Those schedules drive KinesisBatchHandler instead.
+        boolean guardedFailureMode = r.chance(0.3);
+        DedupMode mode = forced != null ? forced : r.below(5) == 0 ? DedupMode.GUARDED : null;
+        if (mode != null) {
+            if (store == null) {
+                // the draws that depend on a store were skipped for this seed: make them for the mode
+                failureMode = guardedFailureMode ? FailureMode.ISOLATE_PARTITION_KEY : FailureMode.STOP_AT_FIRST_FAILURE;
+            }
+            store = mode;
+            if (mode == DedupMode.GUARDED) {
+                payloadKey = false;
+            }
+            if (handler == Handler.WINDOW || mode == DedupMode.GUARDED && handler == Handler.DYNAMODB) {
+                handler = Handler.KINESIS; // the window handler refuses every dedup store
+            }
+        }
         if (handler == Handler.WINDOW) {
             // KinesisWindowHandler refuses a dedup store and key-parallel lanes (the state is the effect); a
             // replayed record would land in a later window, which the model does not open.

@@ -31,6 +31,8 @@ final class SimDynamo {
 
     private static final ExecutionAttribute<Long> CALL_START = new ExecutionAttribute<>("sim.callStart");
     private static final ExecutionAttribute<Duration> CALL_BUDGET = new ExecutionAttribute<>("sim.callBudget");
+    /** The placeholder GUARDED mode's write names its guard attribute with (GuardedWriter.NAME). */
+    static final String GUARD_NAME = "#_swg";
 
     private final Baton baton;
     private final SimRandom random;
@@ -46,6 +48,7 @@ final class SimDynamo {
     private java.util.function.Consumer<String> tokenWritten = t -> {};
     /** The dedup item id of the last claim each thread sent: the item a "lease held" answer is about. */
     private final java.util.Map<Thread, String> lastClaimed = new java.util.concurrent.ConcurrentHashMap<>();
+    private java.util.function.Consumer<String> applied = p -> {};
     private FaultRule pending;
     private String pendingLabel;
 
@@ -80,8 +83,19 @@ final class SimDynamo {
         this.allowed = allowed;
     }
 
-    /** What a dedup-store request is for, from its update expression: the trace names it, exclusions use it. */
+    /**
+     * What a request is for, from its update expression (a dedup-store request) or the guard's placeholder (GUARDED
+     * mode's write to the user's table: "guardedWrite"): the trace names it, exclusions use it.
+     */
     static String purposeOf(software.amazon.awssdk.core.SdkRequest request) {
+        if (request instanceof software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest u
+                && u.hasExpressionAttributeNames() && u.expressionAttributeNames().containsKey(GUARD_NAME)) {
+            return "guardedWrite";
+        }
+        if (request instanceof software.amazon.awssdk.services.dynamodb.model.PutItemRequest p
+                && p.hasExpressionAttributeNames() && p.expressionAttributeNames().containsKey(GUARD_NAME)) {
+            return "guardedWrite";
+        }
         if (request instanceof software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest u) {
             String e = u.updateExpression() == null ? "" : u.updateExpression();
             if (e.startsWith("SET #status = :inprogress")) {
@@ -121,6 +135,15 @@ final class SimDynamo {
             return "put";
         }
         return "other";
+    }
+
+    /**
+     * Called with the purpose of each request the engine applied (a failed condition is not applied), on the thread
+     * that sent it, after the engine applied it and before its response goes back: where a runtime can die
+     * between an effect and its acknowledgement.
+     */
+    void onApplied(java.util.function.Consumer<String> listener) {
+        this.applied = listener;
     }
 
     /** Called with each lease token a request writes (":token"), on the thread that sends it. */
@@ -209,6 +232,8 @@ final class SimDynamo {
             }
             if (!applied) {
                 trace.add("  (not applied)");
+            } else {
+                SimDynamo.this.applied.accept(purposes.getOrDefault(Thread.currentThread(), "?"));
             }
         }
     }

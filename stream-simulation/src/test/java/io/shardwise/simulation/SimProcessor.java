@@ -13,11 +13,14 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The user's code under test: one effect per record, recorded in the {@link Ledger}, and in TRANSACTIONAL mode also
- * staged as {@code ADD n :one} on the record's item of the effects table (so exactly-once is checked on the
- * engine's table). Faults are drawn per call from the schedule's seed. Every call is a scheduling point.
+ * staged as {@code ADD n :one} on the record's item of the effects table, in GUARDED mode as the record's guarded
+ * write ({@code ADD #n :one} on its key's item), so exactly-once is checked on the engine's table. Faults are drawn per call from the schedule's seed. Every call is a scheduling point.
  */
 final class SimProcessor extends RecordProcessor<String> {
     static final String EFFECTS_TABLE = "sim-effects";
+    /** GUARDED: the attributes of a record's effect on its key's item, followed by the record's identity. */
+    static final String GUARDED_COUNT = "n:";
+    static final String GUARDED_RUN = "run:";
 
     private final World world;
     private final Set<String> poison;
@@ -53,6 +56,18 @@ final class SimProcessor extends RecordProcessor<String> {
             world.hangPastDeadline(inv);
         }
         long order = world.ledger().effect(world.now(), identity, unit, inv.number);
+        if (world.scenario().store() == io.shardwise.core.dedup.DedupMode.GUARDED) {
+            // The exactly-once effect is the guarded write itself, to the user's item of the record's key (shared
+            // by every record of that key, so several scopes' guards meet on one item): a counter per record, so
+            // that a write applied twice shows as n = 2, and the ledger order of the run whose write applied.
+            context.guarded().update(Update.builder().tableName(EFFECTS_TABLE)
+                    .key(Map.of("id", AttributeValue.fromS(guardedItem(unit))))
+                    .updateExpression("ADD #n :one SET #run = :run")
+                    .expressionAttributeNames(Map.of("#n", GUARDED_COUNT + identity, "#run", GUARDED_RUN + identity))
+                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                            ":run", AttributeValue.fromN(Long.toString(order))))
+                    .build());
+        }
         if (world.scenario().store() == io.shardwise.core.dedup.DedupMode.TRANSACTIONAL) {
             // The exactly-once effect; "run" names this run in the ledger, so the checks know which run committed.
             context.transaction().update(Update.builder().tableName(EFFECTS_TABLE)
@@ -74,9 +89,35 @@ final class SimProcessor extends RecordProcessor<String> {
         }
     }
 
-    @Override
-    public String dedupKey(StreamRecord<String> record) {
-        return world.scenario().payloadKey() ? "payload:" + Shard.idOf(record.payload()) : super.dedupKey(record);
+    /** GUARDED: the user item a record's write goes to, one per user key. */
+    static String guardedItem(Shard.Unit unit) {
+        return "key:" + unit.innerKey();
+    }
+
+    /**
+     * The processor a handler is built with. With a payload key it overrides {@code dedupKey}; without, it does
+     * not override it at all (GUARDED refuses a processor that does, whatever the override returns).
+     */
+    RecordProcessor<String> forRecords() {
+        SimProcessor self = this;
+        if (world.scenario().payloadKey()) {
+            return new RecordProcessor<>() {
+                @Override
+                public void process(StreamRecord<String> record, RecordContext context) throws Exception {
+                    self.process(record, context);
+                }
+
+                @Override
+                public String dedupKey(StreamRecord<String> record) {
+                    return payloadKey(record);
+                }
+            };
+        }
+        return this;
+    }
+
+    private static String payloadKey(StreamRecord<String> record) {
+        return "payload:" + Shard.idOf(record.payload());
     }
 
     /**
@@ -85,16 +126,25 @@ final class SimProcessor extends RecordProcessor<String> {
      */
     RecordProcessor<io.shardwise.ddb.ChangeRecord<SimItem>> forChanges() {
         SimProcessor self = this;
+        if (world.scenario().payloadKey()) {
+            return new RecordProcessor<>() {
+                @Override
+                public void process(StreamRecord<io.shardwise.ddb.ChangeRecord<SimItem>> record,
+                                    RecordContext context) throws Exception {
+                    self.process(asPayload(record), context);
+                }
+
+                @Override
+                public String dedupKey(StreamRecord<io.shardwise.ddb.ChangeRecord<SimItem>> record) {
+                    return payloadKey(asPayload(record));
+                }
+            };
+        }
         return new RecordProcessor<>() {
             @Override
             public void process(StreamRecord<io.shardwise.ddb.ChangeRecord<SimItem>> record, RecordContext context)
                     throws Exception {
                 self.process(asPayload(record), context);
-            }
-
-            @Override
-            public String dedupKey(StreamRecord<io.shardwise.ddb.ChangeRecord<SimItem>> record) {
-                return self.dedupKey(asPayload(record));
             }
         };
     }

@@ -142,6 +142,9 @@ final class Simulation implements SimProcessor.World {
                         .clock(clock).readConcurrency(1);
                 SimStores.virtualBackoff(store, ms -> baton.sleep(random.between(1, 60)));
                 config.dedupStore(store.build()).dedupMode(scenario.store());
+                if (scenario.store() == DedupMode.GUARDED) {
+                    config.guardedClient(client); // the same faulted client: the guarded write gets every fault
+                }
             }
             if (scenario.handler() == Scenario.Handler.DYNAMODB) {
                 DynamoDbStreamHandler<SimItem> ddb = DynamoDbStreamHandler.builder(TableSchema.fromBean(SimItem.class))
@@ -158,7 +161,7 @@ final class Simulation implements SimProcessor.World {
                         .build();
                 this.handler = (inv, context) -> windowResponse(inv, window.handleRequest(windowEvent(inv), context));
             } else {
-                KinesisBatchHandler<String> kinesis = KinesisBatchHandler.builder(processor)
+                KinesisBatchHandler<String> kinesis = KinesisBatchHandler.builder(processor.forRecords())
                         .decoder(KinesisDecoders.utf8())
                         .config(config.build())
                         .build();
@@ -199,6 +202,7 @@ final class Simulation implements SimProcessor.World {
         if (scenario.knownDefectsOut()) {
             dynamo.allow(KnownDefects::allowed);
         }
+        dynamo.onApplied(this::afterApplied);
         dynamo.onToken(token -> {
             Baton.SimThread t = baton.current();
             if (t != null) {
@@ -762,6 +766,26 @@ final class Simulation implements SimProcessor.World {
         throw new Baton.Killed(inv.name());
     }
 
+    /**
+     * A request the engine applied, before its response goes back. GUARDED: the runtime may die right after the
+     * guarded write applied (CRASH_AFTER_EFFECT, as the processor's own crash after its effect in the other modes:
+     * here the effect is the write the engine sends after the processor returned).
+     */
+    private void afterApplied(String purpose) {
+        Baton.SimThread t = baton.current();
+        if (t == null || quiet || !"guardedWrite".equals(purpose)
+                || !scenario.has(FaultPlan.ProcessorFault.CRASH_AFTER_EFFECT)
+                || !random.chance(scenario.processorRate())) {
+            return;
+        }
+        Invocation inv = invocationOf(t);
+        trace.fault(inv.name() + " guardedWrite applied", CRASH_AFTER_GUARDED_WRITE);
+        crash(inv);
+    }
+
+    /** The fault label of a crash right after the guarded write applied. */
+    static final String CRASH_AFTER_GUARDED_WRITE = "CRASH_AFTER_GUARDED_WRITE";
+
     private void sdkFailure(String what) {
         Baton.SimThread t = baton.current();
         if (t == null) {
@@ -838,13 +862,31 @@ final class Simulation implements SimProcessor.World {
     /** A committed staged effect (TRANSACTIONAL): how many times, and the ledger order of the run that committed last. */
     record Commit(int count, long run) {}
 
-    /** The committed staged effects (TRANSACTIONAL), by identity, from the engine's table. */
+    /** Whether the mode promises exactly-once effects (checked on the engine's table, not on the ledger). */
+    private boolean exactlyOnce() {
+        return scenario.store() == DedupMode.TRANSACTIONAL || scenario.store() == DedupMode.GUARDED;
+    }
+
+    /**
+     * The applied effects, by identity, from the engine's table: TRANSACTIONAL's committed staged writes (an item
+     * per identity), GUARDED's guarded writes (per identity, a counter and a run on its key's item).
+     */
     private Map<String, Commit> committed() {
         Map<String, Commit> counts = new HashMap<>();
         for (Map<String, AttributeValue> item : dynamo.engine().client()
                 .scanPaginator(b -> b.tableName(SimProcessor.EFFECTS_TABLE)).items()) {
-            counts.put(item.get("id").s(), new Commit(Integer.parseInt(item.get("n").n()),
-                    Long.parseLong(item.get("run").n())));
+            if (scenario.store() != DedupMode.GUARDED) {
+                counts.put(item.get("id").s(), new Commit(Integer.parseInt(item.get("n").n()),
+                        Long.parseLong(item.get("run").n())));
+                continue;
+            }
+            item.forEach((name, value) -> {
+                if (name.startsWith(SimProcessor.GUARDED_COUNT)) {
+                    String id = name.substring(SimProcessor.GUARDED_COUNT.length());
+                    counts.put(id, new Commit(Integer.parseInt(value.n()),
+                            Long.parseLong(item.get(SimProcessor.GUARDED_RUN + id).n())));
+                }
+            });
         }
         return counts;
     }
@@ -874,7 +916,7 @@ final class Simulation implements SimProcessor.World {
 
     /** Whether the unit is done now: its effect happened (committed), it was parked, or Lambda gave it up. */
     private boolean done(Shard.Unit u) {
-        return settledAt(u, scenario.store() == DedupMode.TRANSACTIONAL ? committed() : null) < Long.MAX_VALUE;
+        return settledAt(u, exactlyOnce() ? committed() : null) < Long.MAX_VALUE;
     }
 
     /**
@@ -916,7 +958,7 @@ final class Simulation implements SimProcessor.World {
     }
 
     private void check() {
-        Map<String, Commit> committed = scenario.store() == DedupMode.TRANSACTIONAL ? committed() : null;
+        Map<String, Commit> committed = exactlyOnce() ? committed() : null;
         List<Shard.Unit> units = shard.units();
         // No record lost.
         for (Shard.Unit u : units) {
@@ -935,12 +977,12 @@ final class Simulation implements SimProcessor.World {
                         + (u == null ? "" : " instead of " + new String(u.payload(), java.nio.charset.StandardCharsets.UTF_8)));
             }
         }
-        // Exactly once (TRANSACTIONAL) or the documented bound (at least once, with a store).
+        // Exactly once (TRANSACTIONAL, GUARDED) or the documented bound (at least once, with a store).
         if (committed != null) {
             committed.forEach((id, c) -> {
                 if (c.count() > 1) {
-                    ledger.violation("EFFECT_TWICE", "the staged effect of " + id + " committed " + c.count()
-                            + " times");
+                    ledger.violation("EFFECT_TWICE", "the " + (scenario.store() == DedupMode.GUARDED ? "guarded write"
+                            : "staged effect") + " of " + id + " applied " + c.count() + " times");
                 }
             });
         } else if (scenario.store() != null) {

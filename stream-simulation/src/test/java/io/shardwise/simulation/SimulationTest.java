@@ -3,6 +3,7 @@ package io.shardwise.simulation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.core.FailureMode;
+import io.shardwise.core.dedup.DedupMode;
 
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +73,62 @@ class SimulationTest {
         return "";
     }
 
+    /** {@code -Dsim.store=GUARDED}: every generated scenario gets that dedup mode (default: drawn per seed). */
+    private static DedupMode forcedStore() {
+        String store = System.getProperty("sim.store", "");
+        return store.isBlank() ? null : DedupMode.valueOf(store);
+    }
+
+    /**
+     * What GUARDED refuses when the handler is built is never generated, and is refused indeed (so leaving it out
+     * skips nothing the handlers would run): a payload-derived dedup key, DynamoDbStreamHandler, a window handler
+     * with a dedup store.
+     */
+    @Test
+    void guardedRefusalsAreNotGeneratedAndAreRefused() {
+        int guarded = 0;
+        for (long seed = 1; seed <= 400; seed++) {
+            Scenario s = Scenario.generate(seed);
+            if (s.store() == DedupMode.GUARDED) {
+                guarded++;
+                assertThat(s.payloadKey()).as("seed %d", seed).isFalse();
+                assertThat(s.handler()).as("seed %d", seed).isEqualTo(Scenario.Handler.KINESIS);
+            }
+        }
+        assertThat(guarded).as("GUARDED schedules among 400 seeds").isBetween(40, 160);
+        Scenario guardedKinesis = Scenario.generate(3, DedupMode.GUARDED).with("handler", "KINESIS");
+        assertThat(Runner.run(guardedKinesis.with("payloadKey", "true")).refused()).isTrue();
+        assertThat(Runner.run(guardedKinesis.with("handler", "WINDOW").with("maxConcurrency", "1")
+                .with("failureMode", "STOP_AT_FIRST_FAILURE")).refused()).isTrue();
+        assertThat(Runner.run(guardedKinesis.with("handler", "DYNAMODB").with("kpl", "false")).trace())
+                .as("DynamoDbStreamHandler refuses GUARDED (through its event-id dedupKey override)")
+                .startsWith("refused: ").contains("DedupMode.GUARDED");
+        assertThat(Runner.run(guardedKinesis.with("dynamoRate", "0").with("processorRate", "0")).refused())
+                .isFalse();
+    }
+
+    /**
+     * GUARDED schedules fault the guarded write itself: its lost responses (the SDK retries the applied write) and
+     * a crash right after it applied, and still apply each record's write once.
+     */
+    @Test
+    void guardedSchedulesFaultTheGuardedWriteItself() {
+        int lostOnGuardedWrite = 0;
+        int crashedAfterIt = 0;
+        for (long seed = 1; seed <= 12 && (lostOnGuardedWrite == 0 || crashedAfterIt == 0); seed++) {
+            Scenario s = Scenario.generate(seed, DedupMode.GUARDED).with("records", "6").with("dynamoRate", "0.3")
+                    .with("dynamoFaults", "APPLIED_THEN_LOST_500,APPLIED_THEN_LOST_TIMEOUT")
+                    .with("processorRate", "0.3").with("processorFaults", "CRASH_AFTER_EFFECT");
+            Simulation.Result r = Runner.run(s);
+            assertThat(r.violations()).as(Runner.report(r)).isEmpty();
+            lostOnGuardedWrite += r.trace().lines().filter(l -> l.contains("(guardedWrite)")
+                    && l.contains("APPLIED_THEN_LOST")).count();
+            crashedAfterIt += r.faults().getOrDefault(Simulation.CRASH_AFTER_GUARDED_WRITE, 0);
+        }
+        assertThat(lostOnGuardedWrite).as("lost responses of guarded writes").isPositive();
+        assertThat(crashedAfterIt).as("crashes right after a guarded write applied").isPositive();
+    }
+
     @Test
     void everyScheduleKeepsEveryInvariant() {
         String replay = System.getProperty("sim.replay");
@@ -84,7 +141,7 @@ class SimulationTest {
         long seed = Long.getLong("sim.seed", 20261207L);
         int count = Integer.getInteger("sim.schedules", 300);
         Runner.Summary sum = Runner.runMany(seed, count, Long.MAX_VALUE, KnownDefects::excluded,
-                !"false".equals(System.getProperty("sim.shrink")));
+                !"false".equals(System.getProperty("sim.shrink")), forcedStore());
         System.out.println("simulation: seed " + seed + ", " + sum.text());
         StringBuilder failures = new StringBuilder();
         for (Simulation.Result r : sum.failures) {
