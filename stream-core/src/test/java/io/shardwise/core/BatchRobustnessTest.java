@@ -276,4 +276,47 @@ class BatchRobustnessTest {
         assertThat(r.response().getBatchItemFailures()).hasSize(1);
         assertThat(outcomes(r).subList(1, 3)).containsOnly(Outcome.NOT_ATTEMPTED);
     }
+
+    // ---- found by the simulation (long run, seed 47141): a park whose marker write the deadline cut short --------
+
+    @Test
+    void aRecordTheSinkAcceptedStaysParkedWhenTheDeadlineCutsItsMarkerWriteShort() {
+        InMemoryDedupStore delegate = new InMemoryDedupStore();
+        DedupStore store = (DedupStore) Proxy.newProxyInstance(DedupStore.class.getClassLoader(),
+                new Class<?>[] {DedupStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("withCallTimeout")) {
+                        return proxy;
+                    }
+                    if (method.getName().equals("markParked")) {
+                        // The SDK's apiCallTimeout, bounded by the invocation's time left, fires.
+                        throw new io.shardwise.core.dedup.CallDeadlineException("apiCallTimeout", null);
+                    }
+                    try {
+                        return method.invoke(delegate, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        RecordingSink sink = new RecordingSink();
+        List<String> calls = new CopyOnWriteArrayList<>();
+        RecordProcessor<String> p = RecordProcessor.of((rec, c) -> {
+            calls.add(rec.payload());
+            if (rec.payload().equals("r1")) {
+                throw new IllegalStateException("poison (test)");
+            }
+        });
+        try (BatchProcessor<String, String> bp = BatchProcessor.create(p, config().dedupStore(store)
+                .maxAttempts(1).failureSink(sink).build())) {
+            BatchResult first = bp.process(shard(3, 1), null);
+            // In the sink, so done: the response must not name it, or its redelivery parks it a second time.
+            assertThat(outcomes(first)).containsExactly(Outcome.PROCESSED, Outcome.PARKED, Outcome.NOT_ATTEMPTED);
+            assertThat(first.response().getBatchItemFailures()).singleElement()
+                    .satisfies(f -> assertThat(f.getItemIdentifier()).isEqualTo(first.outcomes().get(2).sequenceNumber()));
+            assertThat(sink.parked).hasSize(1);
+            BatchResult redelivery = bp.process(shard(3, 1).subList(2, 3), null);
+            assertThat(outcomes(redelivery)).containsExactly(Outcome.PROCESSED);
+            assertThat(sink.parked).as("parked once").hasSize(1);
+            assertThat(calls).containsExactly("r0", "r1", "r2");
+        }
+    }
 }

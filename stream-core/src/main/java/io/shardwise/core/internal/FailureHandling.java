@@ -2,6 +2,7 @@ package io.shardwise.core.internal;
 
 import io.shardwise.core.Outcome;
 import io.shardwise.core.StreamProcessingException;
+import io.shardwise.core.dedup.CallDeadlineException;
 import io.shardwise.core.dedup.DedupMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,7 +122,18 @@ final class FailureHandling<R, T> {
         }
         if (run.store != null && touchMarker && (run.mode != DedupMode.WATERMARK || s.payloadKeyed)) {
             Instant exp = run.expiresAt(run.now());
-            boolean kept = run.storeCall(() -> run.store.markParked(s.id, leaseToken, exp), "mark parked");
+            boolean kept;
+            try {
+                kept = run.storeCall(() -> run.store.markParked(s.id, leaseToken, exp), "mark parked");
+            } catch (CallDeadlineException e) {
+                // The sink has it, so it is PARKED whatever the marker says: reported FAILED, its redelivery would
+                // take the ended lease over, count this attempt again and park the record a second time. The
+                // marker stays IN_PROGRESS until its lease ends (a producer duplicate then finds the attempts used
+                // up); the deadline stop goes on from here.
+                s.set(Outcome.PARKED, reported, attempts);
+                run.reporter.logParked(s.raw, reported, attempts);
+                throw e;
+            }
             if (!kept) {
                 // As for a lost lease on completion: the record is where PARKED says (in the sink); the other
                 // invocation's marker stands.
