@@ -1,6 +1,9 @@
 package io.shardwise.core;
 
+import io.shardwise.core.dedup.ClaimOutcomeUnknownException;
+import io.shardwise.core.dedup.DedupStore;
 import io.shardwise.core.dedup.DynamoDbDedupStore;
+import io.shardwise.core.dedup.InMemoryDedupStore;
 import io.shardwise.testkit.dynamodb.DynamoDbEngine;
 import io.shardwise.testkit.dynamodb.FaultKind;
 import io.shardwise.testkit.dynamodb.FaultRule;
@@ -14,7 +17,13 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.shardwise.core.Records.shard;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,5 +82,52 @@ class AmbiguousClaimTest {
         assertThat(redelivered.outcomes()).extracting(RecordOutcome::attempts).as("no attempt counted that never ran")
                 .containsExactly(1, 1);
         assertThat(p.delivered).containsExactly("r0", "r1");
+    }
+
+    /**
+     * Found by the simulation (long run, seed 47141): the lease of a claim of unknown outcome was released only
+     * when every lane had ended. Another lane hanging until the function timed out then left it behind, and the next
+     * invocation counted an attempt that never called the processor. It is released in its own lane, at once.
+     */
+    @Test
+    void aClaimOfUnknownOutcomeIsReleasedAtOnceNotWhenTheOtherLanesEnd() throws Exception {
+        InMemoryDedupStore delegate = new InMemoryDedupStore();
+        AtomicInteger claims = new AtomicInteger();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch released = new CountDownLatch(1);
+        DedupStore store = (DedupStore) Proxy.newProxyInstance(DedupStore.class.getClassLoader(),
+                new Class<?>[] {DedupStore.class}, (proxy, method, args) -> {
+                    try {
+                        if (method.getName().equals("withCallTimeout")) {
+                            return proxy;
+                        }
+                        if (method.getName().equals("claim") && claims.incrementAndGet() == 2) {
+                            // The other lane's claim, while the first lane's record is in the processor: applied,
+                            // then its outcome unknown.
+                            running.await(5, TimeUnit.SECONDS);
+                            var claimed = (DedupStore.Claimed) method.invoke(delegate, args);
+                            throw new ClaimOutcomeUnknownException("claim applied, response lost (test)", null,
+                                    claimed.leaseToken());
+                        }
+                        Object result = method.invoke(delegate, args);
+                        if (method.getName().equals("release")) {
+                            released.countDown();
+                        }
+                        return result;
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        AtomicBoolean releasedWhileRunning = new AtomicBoolean();
+        RecordProcessor<String> p = RecordProcessor.of((rec, c) -> {
+            running.countDown();
+            // A lane that hangs: it ends only once the lease is released (or after 5 s).
+            releasedWhileRunning.set(released.await(5, TimeUnit.SECONDS));
+        });
+        BatchProcessor<String, String> bp = BatchProcessor.create(p, ProcessingConfig.builder("ambiguous")
+                .metrics(false).dedupStore(store).maxConcurrency(2).build());
+
+        assertThatThrownBy(() -> bp.process(shard(2, 2), null)).isInstanceOf(ClaimOutcomeUnknownException.class);
+        assertThat(releasedWhileRunning).as("released while the other lane still ran").isTrue();
     }
 }

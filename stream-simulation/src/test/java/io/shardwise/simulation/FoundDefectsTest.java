@@ -83,6 +83,24 @@ class FoundDefectsTest {
         assertThat(r.trace()).contains("LeaseHeldException");
     }
 
+    /**
+     * Was (long run, seed 47141): a claim of r4 applied with its response lost and its SDK retries failed; the engine
+     * released that lease only once every lane had ended, but two other lanes hung past the function's timeout, so
+     * the lease stayed and the next invocation counted an attempt that never called the processor
+     * (ATTEMPTS_OVERCOUNTED: parked after 3 counted attempts with 2 calls). Fixed: the lease is released in its own
+     * lane at once (AmbiguousClaimTest in stream-core).
+     */
+    @Test
+    void aClaimOfUnknownOutcomeIsReleasedEvenWhenOtherLanesHang() {
+        Simulation.Result r = replay("seed=47141 store=PER_RECORD payloadKey=false failureMode=STOP_AT_FIRST_FAILURE "
+                + "maxConcurrency=3 parallelization=1 records=11 kpl=false duplicates=true bisect=true maxRetries=1 "
+                + "batchSize=6 skewMillis=0 replay=true dynamoRate=0.25 "
+                + "dynamoFaults=TIMEOUT_NOT_APPLIED,APPLIED_THEN_LOST_500,APPLIED_THEN_LOST_TIMEOUT "
+                + "processorRate=0.19 processorFaults=HANG_AFTER_EFFECT,POISON handler=KINESIS");
+        assertThat(r.violations()).as(Runner.report(r)).isEmpty();
+        assertThat(r.trace()).contains("HANG_AFTER_EFFECT").contains("Read timed out");
+    }
+
     private static Simulation.Result replay(String scenario) {
         return Runner.run(Scenario.parse(scenario + " knownDefectsOut=false"));
     }

@@ -37,8 +37,17 @@ abstract class StoreHandling<R, T> implements ModeHandling<R, T> {
             claim = run.storeCall(() -> run.store.claim(s.id, s.validation, run.leaseUntil(now),
                     run.expiresAt(now)), "claim");
         } catch (ClaimOutcomeUnknownException e) {
-            // The batch fails; the lease this claim may have taken is released with the others it holds.
-            run.leases.put(s.id, e.leaseToken());
+            // The batch fails. The lease this claim may have taken is released here and now, not with the others
+            // once every lane has ended: another lane may hang until the function times out, and a lease left then
+            // is taken over and counted as an attempt that never called the processor. If this release fails,
+            // the batch-fatal release tries again.
+            try {
+                run.storeCall(() -> run.store.release(s.id, e.leaseToken(), run.expiresAt(run.now())),
+                        "release a lease of unknown outcome");
+            } catch (RuntimeException releaseFailed) {
+                e.addSuppressed(releaseFailed);
+                run.leases.put(s.id, e.leaseToken());
+            }
             throw e;
         }
         if (claim instanceof DedupStore.Rejected rejected) {
