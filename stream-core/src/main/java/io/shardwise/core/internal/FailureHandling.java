@@ -130,8 +130,7 @@ final class FailureHandling<R, T> {
                 // take the ended lease over, count this attempt again and park the record a second time. The
                 // marker stays IN_PROGRESS until its lease ends (a producer duplicate then finds the attempts used
                 // up); the deadline stop goes on from here.
-                s.set(Outcome.PARKED, reported, attempts);
-                run.reporter.logParked(s.raw, reported, attempts);
+                parked(s, reported, attempts);
                 throw e;
             }
             if (!kept) {
@@ -142,6 +141,11 @@ final class FailureHandling<R, T> {
                         + "invocation");
             }
         }
+        parked(s, reported, attempts);
+    }
+
+    /** The sink accepted it: PARKED, whatever its marker says. */
+    private void parked(Slot<R, T> s, Throwable reported, int attempts) {
         s.set(Outcome.PARKED, reported, attempts);
         run.reporter.logParked(s.raw, reported, attempts);
     }
