@@ -124,10 +124,11 @@ class AmbiguousClaimTest {
             // A lane that hangs: it ends only once the lease is released (or after 5 s).
             releasedWhileRunning.set(released.await(5, TimeUnit.SECONDS));
         });
-        BatchProcessor<String, String> bp = BatchProcessor.create(p, ProcessingConfig.builder("ambiguous")
-                .metrics(false).dedupStore(store).maxConcurrency(2).build());
-
-        assertThatThrownBy(() -> bp.process(shard(2, 2), null)).isInstanceOf(ClaimOutcomeUnknownException.class);
+        try (BatchProcessor<String, String> bp = BatchProcessor.create(p, ProcessingConfig.builder("ambiguous")
+                .metrics(false).dedupStore(store).maxConcurrency(2).build())) {
+            assertThatThrownBy(() -> bp.process(shard(2, 2), null))
+                    .isInstanceOf(ClaimOutcomeUnknownException.class);
+        }
         assertThat(releasedWhileRunning).as("released while the other lane still ran").isTrue();
     }
 }
