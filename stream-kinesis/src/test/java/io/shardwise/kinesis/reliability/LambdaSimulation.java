@@ -110,6 +110,7 @@ final class LambdaSimulation implements AutoCloseable {
     final List<String> violations = new ArrayList<>();
     final List<ParkedRecord> parked = new ArrayList<>();
     final List<Invocation> invocations = new ArrayList<>();
+    /** Written by invocations running at once (two environments can crash together): guarded by {@code this}. */
     final List<String> narrative = new ArrayList<>();
     private Backend backend;
     /** Handler settings for the log checks: payloads in failure lines, EMF metrics on standard output. */
@@ -273,8 +274,10 @@ final class LambdaSimulation implements AutoCloseable {
             // Time passes between polls: leases of abandoned invocations run out.
             clock.advance(Duration.ofMillis(faults.nextInt(30_000)));
         }
-        narrative.add("run ended after " + steps + " steps, " + invocations.size() + " invocations, faults "
-                + faults.injected());
+        synchronized (this) {
+            narrative.add("run ended after " + steps + " steps, " + invocations.size() + " invocations, faults "
+                    + faults.injected());
+        }
         return this;
     }
 
@@ -318,7 +321,9 @@ final class LambdaSimulation implements AutoCloseable {
             pause.release();
         }
         join(a);
-        narrative.add("invocation " + first[0].id + " timed out and raced its retry " + retry[0].id);
+        synchronized (this) {
+            narrative.add("invocation " + first[0].id + " timed out and raced its retry " + retry[0].id);
+        }
         apply(slot, retry[0]);
     }
 
@@ -649,8 +654,8 @@ final class LambdaSimulation implements AutoCloseable {
             for (Invocation inv : invocations.subList(Math.max(0, invocations.size() - 40), invocations.size())) {
                 b.append("  ").append(inv).append('\n');
             }
+            narrative.forEach(l -> b.append("  ").append(l).append('\n'));
         }
-        narrative.forEach(l -> b.append("  ").append(l).append('\n'));
         return b.toString();
     }
 
@@ -757,8 +762,10 @@ final class LambdaSimulation implements AutoCloseable {
 
         Crash crash(String where) {
             dead = true;
-            narrative.add("environment " + id + " crashed " + where + (current == null ? ""
-                    : " (invocation " + current.id + ")"));
+            synchronized (LambdaSimulation.this) {
+                narrative.add("environment " + id + " crashed " + where + (current == null ? ""
+                        : " (invocation " + current.id + ")"));
+            }
             throw new Crash(where);
         }
 
