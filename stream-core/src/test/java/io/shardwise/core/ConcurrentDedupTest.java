@@ -91,4 +91,67 @@ class ConcurrentDedupTest {
             assertThat(effects.effects).as("a producer duplicate in another lane runs once").hasSize(1);
         }
     }
+
+    /**
+     * Found by the simulation (seed 103428, LEASE_OWN): a producer duplicate run in another lane is refused by the
+     * lease its twin's lane holds, and was reported as held "by another invocation", which sends whoever reads the
+     * log after a concurrent invocation that does not exist. The report names the lane and the record instead; the
+     * duplicate is retried and then skipped.
+     */
+    @Test
+    void aDuplicateRefusedByItsTwinsLeaseInAnotherLaneSaysSoAndIsSkippedOnRedelivery() throws Exception {
+        InMemoryDedupStore delegate = new InMemoryDedupStore();
+        java.util.concurrent.atomic.AtomicInteger claims = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch refused = new CountDownLatch(1);
+        io.shardwise.core.dedup.DedupStore store = (io.shardwise.core.dedup.DedupStore) java.lang.reflect.Proxy
+                .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {io.shardwise.core.dedup.DedupStore.class},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("withCallTimeout")) {
+                                return proxy;
+                            }
+                            try {
+                                Object result = method.invoke(delegate, args);
+                                if (result instanceof io.shardwise.core.dedup.DedupStore.Rejected) {
+                                    refused.countDown();
+                                }
+                                return result;
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+        ScriptedProcessor effects = new ScriptedProcessor();
+        RecordProcessor<String> p = new RecordProcessor<>() {
+            @Override
+            public void process(StreamRecord<String> record, RecordContext context) throws Exception {
+                refused.await(5, TimeUnit.SECONDS); // the twin's claim is refused while this one runs
+                effects.process(record, context);
+            }
+
+            @Override
+            public String dedupKey(StreamRecord<String> record) {
+                return eventKey(record);
+            }
+        };
+        ProcessingConfig cfg = ProcessingConfig.builder("race").metrics(false).dedupStore(store)
+                .dedupMode(DedupMode.PER_RECORD).maxConcurrency(2).build();
+        List<StreamRecord<String>> batch = List.of(record(0, "k1", "evt-1:a"), record(1, "k2", "evt-1:a"));
+        try (BatchProcessor<String, String> bp = BatchProcessor.create(p, cfg)) {
+            BatchResult first = bp.process(batch, null);
+
+            RecordOutcome held = first.outcomes().stream().filter(o -> o.outcome() == Outcome.FAILED).findFirst()
+                    .orElseThrow();
+            RecordOutcome twin = first.outcomes().stream().filter(o -> o.outcome() == Outcome.PROCESSED)
+                    .findFirst().orElseThrow();
+            assertThat(held.error()).isInstanceOf(io.shardwise.core.internal.LeaseHeldException.class)
+                    .hasMessageContaining("another lane of this invocation")
+                    .hasMessageContaining("sequence number " + twin.sequenceNumber())
+                    .hasMessageNotContaining("another invocation");
+            assertThat(held.attempts()).as("not counted").isZero();
+
+            int from = held.sequenceNumber().equals(batch.get(0).sequenceNumber()) ? 0 : 1;
+            BatchResult again = bp.process(batch.subList(from, batch.size()), null);
+            assertThat(again.outcomes().get(0).outcome()).isEqualTo(Outcome.SKIPPED_DUPLICATE);
+            assertThat(effects.effects).as("the duplicate ran once").containsExactly("evt-1:a");
+        }
+    }
 }

@@ -101,6 +101,41 @@ class FoundDefectsTest {
         assertThat(r.trace()).contains("HANG_AFTER_EFFECT").contains("Read timed out");
     }
 
+    /**
+     * Not a defect of the library but of the invariant (long run, seeds 21399 and 72787): ATTEMPTS_OVERCOUNTED
+     * wanted a processor call for every counted attempt, but a lane that has claimed a record and not yet called the
+     * processor dies with its runtime when another lane crashes it; the store cannot tell that attempt from one that
+     * died in the processor, and the next claim counts it, as docs/engine.md says. Such claims are now allowed for;
+     * a lease the engine still holds for a record it has moved on from, or one left at a Lambda timeout, is not.
+     */
+    @Test
+    void aClaimWhoseRuntimeCrashedBeforeTheProcessorCallCountsAsAnAttempt() {
+        Simulation.Result r = replay("seed=21399 store=PER_RECORD payloadKey=true failureMode=STOP_AT_FIRST_FAILURE "
+                + "maxConcurrency=3 parallelization=1 records=9 kpl=true duplicates=false bisect=true maxRetries=-1 "
+                + "batchSize=3 skewMillis=2366 replay=false dynamoRate=0.15 dynamoFaults=TIMEOUT_NOT_APPLIED,"
+                + "APPLIED_THEN_LOST_500,APPLIED_THEN_LOST_TIMEOUT,ENDPOINT_DOWN,LATENCY processorRate=0.13 "
+                + "processorFaults=HANG_AFTER_EFFECT,CRASH_AFTER_EFFECT,POISON,SINK_FAILS handler=KINESIS");
+        assertThat(r.violations()).as(Runner.report(r)).isEmpty();
+        assertThat(r.trace()).contains("dies holding the claim of");
+    }
+
+    /**
+     * Was (long run, seed 103428, LEASE_OWN): a producer duplicate (same payload-derived key, another partition key)
+     * in another lane of the same batch was refused by its twin's lease and reported as held "by another
+     * invocation". The outcome was right (FAILED, not counted, retried, then skipped), the report was not: it now
+     * names the lane and the twin (ConcurrentDedupTest in stream-core).
+     */
+    @Test
+    void aDuplicateRefusedByItsTwinsLeaseNamesTheTwinNotAnotherInvocation() {
+        Simulation.Result r = replay("seed=103428 store=PER_RECORD payloadKey=true "
+                + "failureMode=ISOLATE_PARTITION_KEY maxConcurrency=3 parallelization=10 records=7 kpl=true "
+                + "duplicates=true bisect=true maxRetries=4 batchSize=3 skewMillis=0 replay=true dynamoRate=0.29 "
+                + "dynamoFaults=APPLIED_THEN_LOST_TIMEOUT,LATENCY processorRate=0.12 processorFaults="
+                + "THROW_NON_RETRYABLE,HANG_BEFORE_EFFECT,CRASH_AFTER_EFFECT,POISON,SINK_FAILS handler=KINESIS");
+        assertThat(r.violations()).as(Runner.report(r)).isEmpty();
+        assertThat(r.trace()).contains("another lane of this invocation");
+    }
+
     private static Simulation.Result replay(String scenario) {
         return Runner.run(Scenario.parse(scenario + " knownDefectsOut=false"));
     }

@@ -31,9 +31,27 @@ final class Ledger {
     final Map<String, String> violations = new LinkedHashMap<>();
     /** Processor calls per identity (failed ones included). */
     final Map<String, Integer> calls = new LinkedHashMap<>();
+    /** The identities each invocation called the processor for. */
+    final Map<Integer, java.util.Set<String>> calledBy = new LinkedHashMap<>();
+    /**
+     * Claims whose runtime died before the processor was called for them, per identity: the lane had claimed the
+     * record and was still on it when another lane crashed the runtime. The store cannot tell such an attempt from
+     * one that died in the processor, so the next claim counts it (docs/engine.md, "An attempt counts even when it
+     * never finished").
+     */
+    final Map<String, Integer> abandonedClaims = new LinkedHashMap<>();
 
-    void call(String identity) {
+    void call(String identity, int invocation) {
         calls.merge(identity, 1, Integer::sum);
+        calledBy.computeIfAbsent(invocation, k -> new java.util.LinkedHashSet<>()).add(identity);
+    }
+
+    boolean called(int invocation, String identity) {
+        return calledBy.getOrDefault(invocation, java.util.Set.of()).contains(identity);
+    }
+
+    void abandonedClaim(String identity) {
+        abandonedClaims.merge(identity, 1, Integer::sum);
     }
 
     /** Records a run's effect and returns its place in the ledger's order. */

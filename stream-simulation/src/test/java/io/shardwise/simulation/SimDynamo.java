@@ -153,7 +153,12 @@ final class SimDynamo {
 
     /** The dedup item id of the last claim sent on the calling thread, or null. */
     String lastClaimedId() {
-        return lastClaimed.get(Thread.currentThread());
+        return lastClaimedId(Thread.currentThread());
+    }
+
+    /** The dedup item id of the last claim sent on {@code thread}, or null. */
+    String lastClaimedId(Thread thread) {
+        return lastClaimed.get(thread);
     }
 
     /** Runs a check's reads on the engine without a scheduling point or a fault, from any thread. */

@@ -37,7 +37,7 @@ final class SimProcessor extends RecordProcessor<String> {
         Shard.Unit unit = world.unit(record.sequenceNumber(), record.subSequenceNumber());
         Scenario s = world.scenario();
         String identity = s.store() == null ? unit.position() : context.dedupKey();
-        world.ledger().call(identity);
+        world.ledger().call(identity, inv.number);
         if (s.has(FaultPlan.ProcessorFault.POISON) && poison.contains(id)) {
             world.trace().add(inv.name() + "   processor throws: " + id + " is poison");
             throw new IllegalStateException("sim: poison record " + id);

@@ -5,6 +5,7 @@ import io.shardwise.core.ProcessingConfig;
 import io.shardwise.core.dedup.DedupMode;
 import io.shardwise.core.dedup.DynamoDbDedupStore;
 import io.shardwise.core.dedup.SimStores;
+import io.shardwise.core.internal.Hashing;
 import io.shardwise.core.sink.ParkedRecord;
 import io.shardwise.kinesis.KinesisBatchHandler;
 import io.shardwise.kinesis.KinesisDecoders;
@@ -49,6 +50,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 final class Simulation implements SimProcessor.World {
 
     static final String DEDUP_TABLE = "sim-dedup";
+    static final String CONSUMER = "sim-consumer";
     static final long FUNCTION_TIMEOUT = 6_000;
     static final long CHAOS_BUDGET = 120_000;
     static final long QUIET_BUDGET = 3 * 3_600_000L;
@@ -125,7 +127,7 @@ final class Simulation implements SimProcessor.World {
         Container(int number, long skew) {
             this.number = number;
             this.clock = this.clockOf(skew);
-            ProcessingConfig.Builder config = ProcessingConfig.builder("sim-consumer")
+            ProcessingConfig.Builder config = ProcessingConfig.builder(CONSUMER)
                     .failureMode(scenario.failureMode())
                     .maxConcurrency(scenario.maxConcurrency())
                     .failureSink(new SimProcessor.Sink(Simulation.this))
@@ -759,6 +761,7 @@ final class Simulation implements SimProcessor.World {
 
     @Override
     public void crash(Invocation inv) {
+        noteAbandonedClaims(inv);
         ledger.disruption(inv.number, "crashed");
         inv.crashed = true;
         inv.thread.kill(); // the runtime died: the invocation and every lane of it
@@ -796,6 +799,45 @@ final class Simulation implements SimProcessor.World {
         trace.add(inv.name() + "   " + what);
     }
 
+    /**
+     * Before the runtime dies: each of {@code inv}'s threads still on a record it claimed (its last claim's lease is
+     * live) and not yet in the processor for it leaves an attempt the next claim counts without a processor call.
+     * A lease the engine holds for a record it has moved on from is not one of them (that lease was the engine's
+     * to release), nor is a Lambda timeout: the engine stops before the deadline and releases what it holds, so an
+     * attempt counted without a call after a timeout is a defect (seed 47141's was).
+     */
+    private void noteAbandonedClaims(Invocation inv) {
+        if (scenario.store() == null) {
+            return;
+        }
+        Set<String> live = new HashSet<>();
+        for (String lease : liveLeasesOf(inv)) {
+            live.add(lease.substring(0, lease.indexOf(' ')));
+        }
+        List<Baton.SimThread> threads = new ArrayList<>(inv.thread.children);
+        threads.add(inv.thread);
+        threads:
+        for (Baton.SimThread t : threads) {
+            String claimed = t.state == Baton.State.DONE ? null : dynamo.lastClaimedId(t.thread);
+            if (claimed == null || !live.contains(claimed)) {
+                continue;
+            }
+            for (Lane lane : lanes) {
+                for (Shard.Outer o : lane.outers) {
+                    for (Shard.Unit u : o.units()) {
+                        String identity = identity(u);
+                        if (Hashing.dedupId(CONSUMER, identity).equals(claimed) && !ledger.called(inv.number, identity)) {
+                            ledger.abandonedClaim(identity);
+                            trace.add(inv.name() + "   " + t.name + " dies holding the claim of " + u.id()
+                                    + " before its processor call");
+                            continue threads;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** The dedup items INPROGRESS under a lease token {@code inv} wrote, whose lease has not ended. */
     private List<String> liveLeasesOf(Invocation inv) {
         List<String> live = new ArrayList<>();
@@ -824,9 +866,10 @@ final class Simulation implements SimProcessor.World {
         Baton.SimThread t = baton.current();
         String who = t == null ? "driver" : t.name;
         trace.add(who + "   log " + line);
-        if (t != null && line.contains("LeaseHeldException")) {
+        if (t != null && line.contains("LeaseHeldException") && line.contains("by another invocation (lease")) {
             // Only the item this lane's claim was refused on: another lane of the same invocation may hold a
-            // live lease on a different record meanwhile (key-parallel lanes), which is no violation.
+            // live lease on a different record meanwhile (key-parallel lanes), which is no violation. A refusal
+            // that names a twin of this batch (same dedup key, another lane) is not "another invocation".
             String refused = dynamo.lastClaimedId();
             List<String> own = liveLeasesOf(invocationOf(t)).stream()
                     .filter(lease -> refused == null || lease.startsWith(refused + " ")).toList();
@@ -1022,10 +1065,12 @@ final class Simulation implements SimProcessor.World {
                     continue; // parked at once (not retryable, payload mismatch, invalid): no budget involved
                 }
                 long calls = ledger.calls.getOrDefault(identity(u), 0);
-                if (p.record().attempts() > calls) {
+                long abandoned = ledger.abandonedClaims.getOrDefault(identity(u), 0);
+                if (p.record().attempts() > calls + abandoned) {
                     ledger.violation("ATTEMPTS_OVERCOUNTED", p.record().describe() + " (" + u.id() + ") was parked "
                             + "after " + p.record().attempts() + " counted attempts, but the processor was called "
-                            + calls + " times for it");
+                            + calls + " times for it" + (abandoned == 0 ? "" : " and " + abandoned + " claim(s) of "
+                            + "it died with their runtime before the processor call"));
                 }
             }
         }

@@ -55,9 +55,9 @@ abstract class StoreHandling<R, T> implements ModeHandling<R, T> {
             if (duplicates.skipIfKnownDone(s, existing, run.now())) {
                 return null;
             }
-            s.set(Outcome.FAILED, new LeaseHeldException(s.raw.describe() + " is being processed by another "
-                    + "invocation (lease until " + Instant.ofEpochMilli(existing.inProgressExpirationMillis())
-                    + "); it will be retried"), 0);
+            s.set(Outcome.FAILED, new LeaseHeldException(s.raw.describe() + " is being processed by "
+                    + leaseHolder(s, existing) + " (lease until "
+                    + Instant.ofEpochMilli(existing.inProgressExpirationMillis()) + "); it will be retried"), 0);
             failures.logFailure(s);
             return null;
         }
@@ -71,6 +71,30 @@ abstract class StoreHandling<R, T> implements ModeHandling<R, T> {
             return null;
         }
         return claimed;
+    }
+
+    /**
+     * Who holds the lease a claim was refused on, as far as this invocation can tell: one of its own lanes when the
+     * token is one it holds (a record of this batch with the same dedup key: a producer duplicate under another
+     * partition key); possibly one when such a twin is in the batch but its claim has not come back yet (its
+     * token is unknown until then); else another invocation.
+     */
+    private String leaseHolder(Slot<R, T> s, DedupStore.Entry existing) {
+        Slot<R, T> twin = null;
+        for (Slot<R, T> other : run.slots) {
+            if (other != s && s.id.equals(other.id)) {
+                twin = other;
+                break;
+            }
+        }
+        if (twin == null) {
+            return "another invocation";
+        }
+        if (existing.leaseToken() != null && run.leases.containsValue(existing.leaseToken())) {
+            return "another lane of this invocation (" + twin.raw.describe() + " of this batch has the same dedup key)";
+        }
+        return "another invocation, or another lane of this one (" + twin.raw.describe()
+                + " of this batch has the same dedup key)";
     }
 
     /** Runs a claimed record and marks it COMPLETED under its lease when the processor succeeded. */
