@@ -72,8 +72,8 @@ import java.util.Objects;
  * processor that overrides {@link RecordProcessor#dedupKey} keeps its own key.
  *
  * <h2>Limits</h2>
- * {@link DedupMode#WATERMARK} is refused: a watermark is kept per shard, and this event does not say which shard
- * it holds. Tumbling-window events ({@code DynamodbTimeWindowEvent}) are not handled here.
+ * {@link DedupMode#WATERMARK} and {@link DedupMode#GUARDED} are refused: a watermark, and GUARDED's guard on the
+ * item, compare positions within a shard, and this event does not say which shard it holds. Tumbling-window events ({@code DynamodbTimeWindowEvent}) are not handled here.
  *
  * <p>Thread-safe: one instance serves every invocation of the execution environment, and concurrent calls are
  * fine.
@@ -215,7 +215,7 @@ public final class DynamoDbStreamHandler<T>
 
         /**
          * @throws NullPointerException      if the table schema, processor or config is missing
-         * @throws IllegalArgumentException  if the config uses {@link DedupMode#WATERMARK}
+         * @throws IllegalArgumentException  if the config uses {@link DedupMode#WATERMARK} or {@link DedupMode#GUARDED}
          * @throws StreamProcessingException if the configured dedup store is not usable (from the engine)
          */
         public DynamoDbStreamHandler<T> build() {
@@ -227,6 +227,12 @@ public final class DynamoDbStreamHandler<T>
                 throw new IllegalArgumentException("DedupMode.WATERMARK keeps one watermark per shard, but Lambda's "
                         + "DynamoDB Streams events do not say which shard they hold. Use DedupMode.PER_RECORD (keyed "
                         + "by eventID) or DedupMode.TRANSACTIONAL.");
+            }
+            if (config.dedupStore().isPresent() && config.dedupMode() == DedupMode.GUARDED) {
+                throw new IllegalArgumentException("DedupMode.GUARDED records each record's stream position on the "
+                        + "item it writes and compares positions within a shard, but Lambda's DynamoDB Streams "
+                        + "events do not say which shard they hold. Use DedupMode.TRANSACTIONAL (a marker per "
+                        + "eventID, committed with your writes) or DedupMode.PER_RECORD.");
             }
             return new DynamoDbStreamHandler<>(this);
         }

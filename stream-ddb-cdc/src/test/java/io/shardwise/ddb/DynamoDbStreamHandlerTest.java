@@ -180,6 +180,25 @@ class DynamoDbStreamHandlerTest {
                         + "DedupMode.TRANSACTIONAL.");
     }
 
+    @Test
+    void guardedDedupIsRefusedPlainlyBecauseTheEventNamesNoShard() {
+        ProcessingConfig config = ProcessingConfig.builder("orders").dedupStore(readyStore())
+                .dedupMode(DedupMode.GUARDED)
+                .guardedClient(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                        .region(software.amazon.awssdk.regions.Region.EU_WEST_1)
+                        .credentialsProvider(software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider
+                                .create()).build())
+                .build();
+        // The processor overrides nothing: the refusal must not be about a dedupKey override the user never wrote.
+        assertThatThrownBy(() -> DynamoDbStreamHandler.builder(Schemas.BEAN)
+                .processor(RecordProcessor.of((r, c) -> { })).config(config).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("DedupMode.GUARDED records each record's stream position on the item it writes and "
+                        + "compares positions within a shard, but Lambda's DynamoDB Streams events do not say which "
+                        + "shard they hold. Use DedupMode.TRANSACTIONAL (a marker per eventID, committed with your "
+                        + "writes) or DedupMode.PER_RECORD.");
+    }
+
     /** A store whose checkReady passes; no other method is called by these tests. */
     static DedupStore readyStore() {
         return (DedupStore) Proxy.newProxyInstance(DedupStore.class.getClassLoader(), new Class<?>[]{DedupStore.class},

@@ -91,8 +91,8 @@ record Scenario(long seed, DedupMode store, boolean payloadKey, FailureMode fail
         // GUARDED, drawn after everything else for the same reason: one schedule in five. What it refuses when the
         // handler is built is never generated (a schedule refused would test nothing), and each refusal is pinned
         // by SimulationTest.guardedRefusalsAreNotGeneratedAndAreRefused: payload-derived dedup keys
-        // (GuardedModeCheck), DynamoDbStreamHandler (its event-id key is an override of dedupKey, refused by the
-        // same check), and a dedup store in a window handler. Those schedules drive KinesisBatchHandler instead.
+        // (GuardedModeCheck), DynamoDbStreamHandler (its events name no shard, and the guard compares positions
+        // within one), and a dedup store in a window handler. Those schedules drive KinesisBatchHandler instead.
         boolean guardedFailureMode = r.chance(0.3);
         DedupMode mode = forced != null ? forced : r.below(5) == 0 ? DedupMode.GUARDED : null;
         if (mode != null) {
