@@ -52,6 +52,18 @@ class BomTest {
                 "properties");
         assertThat(text(bomProperties, "shardwise.aws.sdk.version")).isEqualTo(text(rootProperties, "aws.sdk.version"));
         assertThat(text(bomProperties, "shardwise.jackson.version")).isEqualTo(text(rootProperties, "jackson.version"));
+        assertThat(text(bomProperties, "shardwise.slf4j.version")).isEqualTo(text(rootProperties, "slf4j.version"));
+    }
+
+    /**
+     * slf4j-api at the version stream-core is built with: a logging backend a user declares (logback-classic 1.5.12
+     * asks for 2.0.15) is nearer than stream-core's own dependency and would otherwise win.
+     */
+    @Test
+    void theBomManagesSlf4jApi() throws Exception {
+        Element slf4j = managed(parse(ROOT.resolve("shardwise-bom/pom.xml"))).get("org.slf4j:slf4j-api");
+        assertThat(slf4j).as("shardwise-bom manages org.slf4j:slf4j-api").isNotNull();
+        assertThat(text(slf4j, "version")).isEqualTo("${shardwise.slf4j.version}");
     }
 
     @Test
