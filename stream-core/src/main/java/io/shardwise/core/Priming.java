@@ -62,9 +62,12 @@ public final class Priming {
         Objects.requireNonNull(decoder, "decoder");
         Objects.requireNonNull(config, "config");
         long start = System.nanoTime();
+        // GUARDED sends each record's write itself: through a client answered in the JVM, never yours.
+        software.amazon.awssdk.services.dynamodb.DynamoDbClient guarded = config.guardedClient().isPresent()
+                ? io.shardwise.core.internal.priming.SdkWarmup.throwAwayDynamoDb() : null;
         ProcessingConfig throwAway = config.withStoreAndSinkForPriming(
                 config.dedupStore().isPresent() ? new InMemoryDedupStore(config.clock()) : null,
-                config.failureSink().isPresent() ? DISCARD : null);
+                config.failureSink().isPresent() ? DISCARD : null, guarded);
         BatchResult result;
         RecordDecoder<R, T> primingDecoder = decoder;
         if (processor == null && !records.isEmpty()) {
@@ -76,6 +79,10 @@ public final class Priming {
         try (BatchProcessor<R, T> engine = BatchProcessor.create(
                 processor != null ? processor : new DoNothing<>(), primingDecoder, throwAway)) {
             result = engine.process(records, new PrimingContext());
+        } finally {
+            if (guarded != null) {
+                guarded.close();
+            }
         }
         // The batch's EMF line is not written (no metrics for a synthetic batch): render one and drop it.
         EmfLines.render("shardwise", Map.of("consumer", config.consumerName()),

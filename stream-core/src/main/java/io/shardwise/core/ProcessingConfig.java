@@ -54,6 +54,7 @@ public final class ProcessingConfig {
     private final Clock clock;
     private final DynamoDbClient guardedClient;
     private final boolean overrunWatch;
+    private final java.util.concurrent.ScheduledExecutorService overrunTimer;
 
     private ProcessingConfig(Builder b) {
         this.consumerName = b.consumerName;
@@ -74,6 +75,7 @@ public final class ProcessingConfig {
         this.clock = b.clock;
         this.guardedClient = b.guardedClient;
         this.overrunWatch = b.overrunWatch;
+        this.overrunTimer = b.overrunTimer;
     }
 
     /**
@@ -120,14 +122,18 @@ public final class ProcessingConfig {
     public Optional<DynamoDbClient> guardedClient() { return Optional.ofNullable(guardedClient); }
     /** Whether an attempt still running when the invocation is about to time out is counted (see the builder). */
     public boolean overrunWatch() { return overrunWatch; }
+    /** The timer the overrun watch fires on, if the caller supplied one (see the builder). */
+    public Optional<java.util.concurrent.ScheduledExecutorService> overrunTimer() {
+        return Optional.ofNullable(overrunTimer);
+    }
 
     /**
-     * This config with another dedup store and failure sink, without metrics and payload logging: what
-     * {@link Priming} runs its synthetic batch with, so that nothing of it reaches a real table, queue or metric.
-     * Every other setting (failure mode, concurrency, executor, mode, clock…) is kept, so priming runs the same code
-     * paths as a real batch.
+     * This config with another dedup store, failure sink and GUARDED client, without metrics and payload logging:
+     * what {@link Priming} runs its synthetic batch with, so that nothing of it reaches a real table, queue or
+     * metric. Every other setting (failure mode, concurrency, executor, mode, clock…) is kept, so priming runs the
+     * same code paths as a real batch.
      */
-    ProcessingConfig withStoreAndSinkForPriming(DedupStore store, FailureSink sink) {
+    ProcessingConfig withStoreAndSinkForPriming(DedupStore store, FailureSink sink, DynamoDbClient guardedClient) {
         Builder b = new Builder(consumerName);
         b.failureMode = failureMode;
         b.maxConcurrency = maxConcurrency;
@@ -145,6 +151,8 @@ public final class ProcessingConfig {
         b.metrics = false;
         b.clock = clock;
         b.overrunWatch = overrunWatch;
+        b.overrunTimer = overrunTimer;
+        b.guardedClient = guardedClient;
         return b.build();
     }
 
@@ -168,6 +176,7 @@ public final class ProcessingConfig {
         private Clock clock = Clock.systemUTC();
         private DynamoDbClient guardedClient;
         private boolean overrunWatch = true;
+        private java.util.concurrent.ScheduledExecutorService overrunTimer;
 
         private Builder(String consumerName) {
             this.consumerName = consumerName;
@@ -251,10 +260,21 @@ public final class ProcessingConfig {
          * that write nothing before a record's effect, so a Lambda timeout would end an attempt unseen): when half
          * the {@link #deadlineMargin} is left and a record is still in the processor, a timer thread records its
          * attempt as failed, so that a record that hangs every time uses up {@link #maxAttempts} and is parked.
-         * No write unless a record overruns. Default on; turn it off only where the Lambda context's remaining time
-         * is not real time (a simulated clock).
+         * No write unless a record overruns. Default on; where the Lambda context's remaining time is not real time
+         * (a simulated clock), pass {@link #overrunTimer} on that time, or turn the watch off.
          */
         public Builder overrunWatch(boolean on) { this.overrunWatch = on; return this; }
+
+        /**
+         * The timer the {@link #overrunWatch} is armed on, once per invocation that needs it (one
+         * {@code schedule(task, delay, MILLISECONDS)}, cancelled when the invocation ends). Default: one daemon
+         * thread per handler, started by the first batch that needs it. For a simulated clock, whose timer fires
+         * on simulated time; the handler never shuts a supplied timer down.
+         */
+        public Builder overrunTimer(java.util.concurrent.ScheduledExecutorService timer) {
+            this.overrunTimer = timer;
+            return this;
+        }
 
         /**
          * @throws IllegalArgumentException naming the setting to change

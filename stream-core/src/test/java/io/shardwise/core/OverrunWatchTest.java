@@ -107,6 +107,47 @@ class OverrunWatchTest {
         }
     }
 
+    /**
+     * A timer supplied in the config is the one the watch is armed on (a simulated clock supplies one on its own
+     * time), at half the deadline margin before the timeout, and the handler leaves it running when closed.
+     */
+    @org.junit.jupiter.api.Test
+    void theWatchFiresOnASuppliedTimerAtHalfTheMarginBeforeTheTimeout() {
+        List<Runnable> armed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> delays = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1) {
+            @Override
+            public java.util.concurrent.ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+                armed.add(command);
+                delays.add(unit.toMillis(delay));
+                return super.schedule(() -> { }, 1, TimeUnit.DAYS); // fired by the processor below, not by time
+            }
+        };
+        InMemoryDedupStore store = new InMemoryDedupStore();
+        RecordProcessor<String> overruns = RecordProcessor.of((rec, c) -> {
+            if (rec.payload().equals("r0")) {
+                armed.get(0).run(); // the supplied timer fires while r0 is in the processor
+                throw new IllegalStateException("downstream unavailable (test)");
+            }
+        });
+        ProcessingConfig config = config(DedupMode.TRANSACTIONAL, store).maxAttempts(3).overrunTimer(timer).build();
+        try {
+            try (BatchProcessor<String, String> bp = BatchProcessor.create(overruns, config)) {
+                BatchResult r = bp.process(shard(2, 1), FakeContext.withTimeout(Duration.ofMillis(1500)));
+
+                assertThat(r.outcomes().get(0).outcome()).isEqualTo(Outcome.FAILED);
+                assertThat(r.outcomes().get(0).attempts()).isEqualTo(1);
+            }
+            assertThat(armed).as("armed once, on the supplied timer").hasSize(1);
+            assertThat(delays.get(0)).as("1.5 s timeout, 1 s margin: fires 1 s in").isBetween(900L, 1000L);
+            String id = io.shardwise.core.internal.Hashing.dedupId("overrun", shard(2, 1).get(0).positionKey());
+            assertThat(store.read(List.of(id)).get(id).attempts()).as("counted once").isEqualTo(1);
+            assertThat(timer.isShutdown()).as("a supplied timer is the caller's to shut down").isFalse();
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
     /** Waits (up to 10 s) until r0's marker counts {@code n} failed attempts: the watch fired for delivery n. */
     private static void awaitFailedAttempts(DedupStore store, int n) {
         String id = io.shardwise.core.internal.Hashing.dedupId("overrun", Records.shard(2, 1).get(0).positionKey());

@@ -132,6 +132,40 @@ class KinesisPrimingTest {
         assertThat(sqsRequests.get()).isZero();
     }
 
+    /**
+     * GUARDED: the processor stages its write, and priming must neither fail for want of the guarded client (the
+     * throw-away config keeps the mode) nor send that write to your table.
+     */
+    @Test
+    void aGuardedHandlerPrimesWithItsSampleAndWritesNothingToTheTable() {
+        dynamoDb.createTable(b -> b.tableName("orders")
+                .keySchema(k -> k.attributeName("pk").keyType("HASH"))
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
+                .billingMode("PAY_PER_REQUEST"));
+        RecordProcessor<Order> processor = RecordProcessor.of((StreamRecord<Order> r, RecordContext c) -> {
+            processed.add(r);
+            c.guarded().put(software.amazon.awssdk.services.dynamodb.model.Put.builder().tableName("orders")
+                    .item(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue
+                            .fromS(r.payload().orderId()))).build());
+        });
+        KinesisBatchHandler<Order> handler = KinesisBatchHandler.builder(processor)
+                .decoder(KinesisDecoders.json(Order.class))
+                .config(ProcessingConfig.builder("priming-test").metrics(false)
+                        .dedupStore(DynamoDbDedupStore.builder(dynamoDb, DEDUP).build())
+                        .dedupMode(io.shardwise.core.dedup.DedupMode.GUARDED).guardedClient(dynamoDb)
+                        .build())
+                .primingSample("{\"orderId\":\"o-1\",\"amount\":5}".getBytes(StandardCharsets.UTF_8))
+                .build();
+        int afterInit = dynamoDbRequests.get();
+
+        BatchResult result = handler.prime();
+
+        assertThat(processed).hasSize(1);
+        assertThat(result.outcomes()).extracting(o -> o.outcome()).contains(Outcome.PROCESSED);
+        assertThat(dynamoDbRequests.get()).as("no request to DynamoDB").isEqualTo(afterInit);
+        assertThat(dynamoDb.scan(b -> b.tableName("orders")).count()).isZero();
+    }
+
     @Test
     void aSampleThatDoesNotDecodeIsParkedNowhere() {
         KinesisBatchHandler<Order> handler = handler("not json".getBytes(StandardCharsets.UTF_8));

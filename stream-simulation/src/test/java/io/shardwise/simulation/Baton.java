@@ -218,7 +218,7 @@ final class Baton {
         return r;
     }
 
-    /** The earliest wake-up time of a sleeping thread, or Long.MAX_VALUE. */
+    /** The earliest wake-up time of a sleeping thread or a pending timer task, or Long.MAX_VALUE. */
     long nextWake() {
         long min = Long.MAX_VALUE;
         for (SimThread t : threads) {
@@ -226,15 +226,171 @@ final class Baton {
                 min = Math.min(min, t.wakeAt);
             }
         }
+        for (Due d : pending) {
+            min = Math.min(min, d.at);
+        }
         return min;
     }
 
-    /** Makes the sleepers whose time has come runnable. */
+    /** Makes the sleepers whose time has come runnable, and starts the timer tasks that are due. */
     void wakeDue() {
         for (SimThread t : threads) {
             if (t.state == State.SLEEPING && t.wakeAt <= clock.now()) {
                 t.state = State.RUNNABLE;
             }
+        }
+        for (Due d : pending) {
+            if (d.at <= clock.now()) {
+                pending.remove(d);
+                d.started = spawn(d.name, d.task, d.owner);
+            }
+        }
+    }
+
+    /**
+     * A timer on virtual time, for the engine's overrun watch: {@code schedule} keeps the task until its time
+     * comes, then runs it on a new simulated thread whose parent is the caller's invocation (its store calls are
+     * that invocation's), scheduled like any other and joined by nobody. Before that moment nothing runs, so the
+     * schedule's choices are the same as without a timer until it fires. {@code cancel(false)} drops a task not
+     * started yet and, as a real timer, leaves a started one running. Only {@code schedule(Runnable, ...)} exists.
+     */
+    java.util.concurrent.ScheduledExecutorService timer() {
+        return new VirtualTimer();
+    }
+
+    /** Drops the pending timer tasks of {@code invocation} and kills the started ones: its runtime died. */
+    void killTimersOf(SimThread invocation) {
+        for (Due d : pending) {
+            if (d.owner == invocation) {
+                pending.remove(d);
+            }
+        }
+        for (SimThread t : threads) {
+            if (t.parent == invocation && !invocation.children.contains(t)) {
+                t.kill();
+            }
+        }
+    }
+
+    private final List<Due> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A timer task waiting for its virtual time. */
+    private final class Due implements java.util.concurrent.ScheduledFuture<Object> {
+        final SimThread owner;
+        final String name;
+        final Runnable task;
+        final long at;
+        volatile SimThread started;
+        volatile boolean cancelled;
+
+        Due(SimThread owner, String name, Runnable task, long at) {
+            this.owner = owner;
+            this.name = name;
+            this.task = task;
+            this.at = at;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            if (started != null || cancelled) {
+                return false;
+            }
+            cancelled = true;
+            pending.remove(this);
+            return true;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public boolean isDone() {
+            return cancelled || (started != null && started.done());
+        }
+
+        @Override
+        public Object get() {
+            throw new UnsupportedOperationException("the simulation's timer has no results");
+        }
+
+        @Override
+        public Object get(long timeout, TimeUnit unit) {
+            throw new UnsupportedOperationException("the simulation's timer has no results");
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(at - clock.now(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public int compareTo(java.util.concurrent.Delayed o) {
+            return Long.compare(getDelay(TimeUnit.MILLISECONDS), o.getDelay(TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private final class VirtualTimer extends java.util.concurrent.AbstractExecutorService
+            implements java.util.concurrent.ScheduledExecutorService {
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            SimThread me = current();
+            if (me == null) {
+                throw new IllegalStateException("the simulation's timer is armed from a simulated thread only");
+            }
+            SimThread invocation = me.parent != null ? me.parent : me;
+            Due d = new Due(invocation, invocation.name + "/watch", command,
+                    clock.now() + Math.max(0, unit.toMillis(delay)));
+            pending.add(d);
+            return d;
+        }
+
+        @Override
+        public <V> java.util.concurrent.ScheduledFuture<V> schedule(java.util.concurrent.Callable<V> callable,
+                                                                   long delay, TimeUnit unit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay,
+                                                                          long period, TimeUnit unit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay,
+                                                                             long delay, TimeUnit unit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return false;
         }
     }
 

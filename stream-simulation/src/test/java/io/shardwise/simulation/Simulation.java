@@ -133,9 +133,9 @@ final class Simulation implements SimProcessor.World {
                     .failureSink(new SimProcessor.Sink(Simulation.this))
                     .metrics(false)
                     .clock(clock)
-                    // Its timer runs on real time, outside the baton: a simulated hang would not trip it, and a
-                    // late real-time firing would break one-seed-one-trace. Not covered here (OverrunWatchTest).
-                    .overrunWatch(false);
+                    // The overrun watch's timer on virtual time, through the baton: a simulated hang trips it, and
+                    // it fires at the same point of every replay of a seed.
+                    .overrunTimer(baton.timer());
             if (scenario.maxConcurrency() > 1) {
                 config.executor(baton.laneExecutor());
             }
@@ -766,6 +766,7 @@ final class Simulation implements SimProcessor.World {
         inv.crashed = true;
         inv.thread.kill(); // the runtime died: the invocation and every lane of it
         inv.thread.children.forEach(Baton.SimThread::kill);
+        baton.killTimersOf(inv.thread);
         throw new Baton.Killed(inv.name());
     }
 

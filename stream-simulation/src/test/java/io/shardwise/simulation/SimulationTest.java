@@ -7,6 +7,8 @@ import io.shardwise.core.dedup.DedupMode;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 /**
  * The simulation at verify size: {@code sim.schedules} schedules from {@code sim.seed} (defaults in the pom), each
  * checked against every invariant. {@code -Dsim.replay="seed=... ..."} replays one printed scenario instead.
@@ -53,6 +55,28 @@ class SimulationTest {
             checked++;
         }
         assertThat(interleaved).as("schedules whose lanes ran as simulated threads").isPositive();
+    }
+
+    /**
+     * The engine's overrun watch runs on the simulation's timer: a hang past the deadline in a mode without a lease
+     * gets its attempt counted on virtual time (an {@code attempt_overran} line), at the same point of every replay.
+     */
+    @Test
+    void theOverrunWatchFiresOnVirtualTimeAndReplaysTheSame() {
+        int fired = 0;
+        for (String mode : List.of("TRANSACTIONAL", "WATERMARK", "GUARDED")) {
+            for (long seed = 1; seed <= 3; seed++) {
+                Scenario s = Scenario.generate(seed, DedupMode.valueOf(mode))
+                        .with("handler", "KINESIS").with("payloadKey", "false").with("dynamoRate", "0")
+                        .with("processorRate", "0.3").with("processorFaults", "HANG_BEFORE_EFFECT");
+                Simulation.Result first = Runner.run(s);
+                Simulation.Result second = Runner.run(s);
+                assertThat(firstDifference(second.trace(), first.trace())).as("%s seed %d", mode, seed).isEmpty();
+                assertThat(first.violations()).as(Runner.report(first)).isEmpty();
+                fired += first.trace().contains("\"event\":\"attempt_overran\"") ? 1 : 0;
+            }
+        }
+        assertThat(fired).as("schedules in which the watch counted an overrunning attempt").isPositive();
     }
 
     /** The first line where two traces differ, with a few lines before it; empty if they are the same. */

@@ -52,7 +52,10 @@ public final class Engine<R, T> {
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final BatchReporter reporter;
-    /** The {@link OverrunWatch}es' timer: one daemon thread, started by the first batch that needs it. */
+    /**
+     * The {@link OverrunWatch}es' timer: one daemon thread, started by the first batch that needs it (unless the
+     * config supplies one).
+     */
     private ScheduledExecutorService overrunTimer;
     /** GUARDED mode: the key attributes of the tables written, looked up once (only a Put on a shared item needs them). */
     private final java.util.Map<String, List<String>> guardedKeys = GuardedWriter.newKeyCache();
@@ -92,6 +95,9 @@ public final class Engine<R, T> {
     }
 
     private synchronized ScheduledExecutorService overrunTimer() {
+        if (config.overrunTimer().isPresent()) {
+            return config.overrunTimer().get(); // the caller's: never shut down here
+        }
         if (overrunTimer == null) {
             overrunTimer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "shardwise-overrun-watch");

@@ -59,6 +59,15 @@ public final class SdkWarmup {
         return http.requests();
     }
 
+    /**
+     * A DynamoDB client whose requests are answered in the JVM (an empty 200), for what priming must send nowhere:
+     * GUARDED mode's record writes, which the engine sends itself. The caller closes it.
+     */
+    public static DynamoDbClient throwAwayDynamoDb() {
+        return DynamoDbClient.builder().httpClient(new InJvmHttpClient()).region(region()).credentialsProvider(DUMMY)
+                .build();
+    }
+
     /** The function's region (Lambda sets {@code AWS_REGION}); any region does for warming. */
     private static Region region() {
         String name = System.getenv("AWS_REGION");
