@@ -85,6 +85,41 @@ class AmbiguousClaimTest {
     }
 
     /**
+     * Found by the simulation (long run, seed 10006534): the claim applied, its response was lost, and the SDK's
+     * retry ran out of the invocation's time ({@code CallDeadlineException}). The store threw without the lease's
+     * token, so the deadline stop left the lease in place: the redelivery was refused as "lease held", and the
+     * takeover after it ended counted an attempt that never called the processor. The lease is released with the
+     * time that is left.
+     */
+    @Test
+    void aClaimTheDeadlineCutShortAfterItAppliedReleasesItsLease() {
+        ScriptedProcessor p = new ScriptedProcessor();
+        try (BatchProcessor<String, String> bp = BatchProcessor.create(p, ProcessingConfig.builder("ambiguous")
+                .metrics(false).dedupStore(DynamoDbDedupStore.builder(client, "dedup").build()).build())) {
+            List<StreamRecord<String>> batch = shard(1, 1);
+            // 1.5 s timeout, 1 s margin: store calls get about 1 s. The claim applies and its answer is lost; the
+            // SDK's retry then takes 2 s and is cut short.
+            FaultRule lost = engine.faults().add(FaultRule.builder(FaultKind.APPLIED_THEN_LOST)
+                    .operations("UpdateItem").lostAs(FaultRule.LostResponse.INTERNAL_ERROR).once().build());
+            FaultRule slow = engine.faults().add(FaultRule.builder(FaultKind.LATENCY).operations("UpdateItem")
+                    .latency(java.time.Duration.ofSeconds(2)).everyNth(2).once().build()); // the retry only
+            BatchResult cut = bp.process(batch, io.shardwise.testkit.FakeContext.withTimeout(
+                    java.time.Duration.ofMillis(1500)));
+            assertThat(lost.fired()).isEqualTo(1);
+            assertThat(slow.fired()).isEqualTo(1);
+            assertThat(cut.allDone()).isFalse();
+            assertThat(p.delivered).isEmpty();
+
+            BatchResult redelivered = bp.process(batch, io.shardwise.testkit.FakeContext.withTimeout(
+                    java.time.Duration.ofSeconds(30)));
+            assertThat(redelivered.outcomes()).extracting(RecordOutcome::outcome).containsExactly(Outcome.PROCESSED);
+            assertThat(redelivered.outcomes()).extracting(RecordOutcome::attempts)
+                    .as("no attempt counted that never ran").containsExactly(1);
+            assertThat(p.delivered).containsExactly("r0");
+        }
+    }
+
+    /**
      * Found by the simulation (long run, seed 47141): the lease of a claim of unknown outcome was released only
      * when every lane had ended. Another lane hanging until the function timed out then left it behind, and the next
      * invocation counted an attempt that never called the processor. It is released in its own lane, at once.

@@ -622,8 +622,9 @@ public final class DynamoDbDedupStore implements DedupStore {
                 old = beforeClaim(existing);
             } catch (SdkException e) {
                 StreamProcessingException failed = failure("UpdateItem", "claiming dedup record '" + id + "'", e);
-                if (failed instanceof CallDeadlineException) {
-                    throw failed;
+                if (failed instanceof CallDeadlineException deadline) {
+                    // Perhaps applied too (a lost answer, then the retry ran out of time): the lease may be ours.
+                    throw new ClaimCutShortException(deadline, token);
                 }
                 // Perhaps applied (a lost response, then retries that failed): the lease may be ours to release.
                 throw new ClaimOutcomeUnknownException(failed.getMessage(), e, token);
@@ -639,8 +640,15 @@ public final class DynamoDbDedupStore implements DedupStore {
             }
             int attempts = (int) number(old, ATTEMPTS);
             if (Status.INPROGRESS.name().equals(string(old, STATUS))) {
-                // We took over a lease that ended: that attempt never finished (timeout, crash). Count it.
-                attempts += countUnfinishedAttempt(id, token, attempts + 1);
+                // We took over a lease that ended: that attempt never finished (timeout, crash). Count it. If
+                // counting fails, the new lease is certainly ours: the caller must be able to release it.
+                try {
+                    attempts += countUnfinishedAttempt(id, token, attempts + 1);
+                } catch (CallDeadlineException e) {
+                    throw new ClaimCutShortException(e, token);
+                } catch (StreamProcessingException e) {
+                    throw new ClaimOutcomeUnknownException(e.getMessage(), e, token);
+                }
             }
             return new Claimed(token, attempts);
         }

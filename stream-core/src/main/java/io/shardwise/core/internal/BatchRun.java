@@ -90,6 +90,20 @@ final class BatchRun<R, T> {
                 : () -> Duration.ofMillis(context.getRemainingTimeInMillis() - marginMillis / 2);
     }
 
+    /**
+     * The store for one write that must still go out once the calls' budget is spent (releasing a lease a claim
+     * cut short by the deadline may hold): bounded by the time left less a reserve for the response, so it eats
+     * into the margin but never into Lambda's timeout. Null without a store.
+     */
+    DedupStore lastWriteStore() {
+        DedupStore unbounded = config.dedupStore().orElse(null);
+        return unbounded == null || context == null ? unbounded : unbounded.withCallTimeout(
+                () -> Duration.ofMillis(context.getRemainingTimeInMillis() - LAST_WRITE_RESERVE_MILLIS));
+    }
+
+    /** What the response and the report need after the last write (see {@link #lastWriteStore}). */
+    private static final long LAST_WRITE_RESERVE_MILLIS = 100;
+
     boolean outOfTime() {
         return context != null && context.getRemainingTimeInMillis() <= marginMillis;
     }

@@ -1,6 +1,7 @@
 package io.shardwise.core.internal;
 
 import io.shardwise.core.Outcome;
+import io.shardwise.core.dedup.ClaimCutShortException;
 import io.shardwise.core.dedup.ClaimOutcomeUnknownException;
 import io.shardwise.core.dedup.DedupStore;
 
@@ -47,6 +48,17 @@ abstract class StoreHandling<R, T> implements ModeHandling<R, T> {
             } catch (RuntimeException releaseFailed) {
                 e.addSuppressed(releaseFailed);
                 run.leases.put(s.id, e.leaseToken());
+            }
+            throw e;
+        } catch (ClaimCutShortException e) {
+            // The deadline stops the batch. The claim may have applied before its answer was lost: release that
+            // lease with the margin's time, or the redelivery is refused as "lease held" until it ends and the
+            // takeover then counts an attempt that never ran. Best effort: if it fails too, that is the bound.
+            try {
+                run.dedupCalls.incrementAndGet();
+                run.lastWriteStore().release(s.id, e.leaseToken(), run.expiresAt(run.now()));
+            } catch (RuntimeException releaseFailed) {
+                e.addSuppressed(releaseFailed);
             }
             throw e;
         }
